@@ -1,0 +1,42 @@
+"""SQLModel tables, the engine and the audit machinery. Importing this registers every table."""
+
+from models import audit_capture as _audit_capture  # noqa: F401  (registers flush listeners)
+from models.assessments import Assessment, AssessmentItem
+from models.audit import SYSTEM_ACTOR, Actor, AuditEvent
+from models.audit_capture import AuditError, ReasonRequired
+from models.clinical import (
+    AdverseEvent,
+    DoseAdministration,
+    LabResult,
+    MedicalHistory,
+    Medication,
+    VitalSign,
+)
+from models.identity import ROLES, Site, User
+from models.subjects import SUBJECT_STATUSES, Subject, Visit
+from models.workflow import DataQuery, RecordLock, Signature
+
+__all__ = [
+    "ROLES",
+    "SUBJECT_STATUSES",
+    "SYSTEM_ACTOR",
+    "Actor",
+    "AdverseEvent",
+    "Assessment",
+    "AssessmentItem",
+    "AuditError",
+    "AuditEvent",
+    "DataQuery",
+    "DoseAdministration",
+    "LabResult",
+    "MedicalHistory",
+    "Medication",
+    "ReasonRequired",
+    "RecordLock",
+    "Signature",
+    "Site",
+    "Subject",
+    "User",
+    "Visit",
+    "VitalSign",
+]

@@ -1,0 +1,56 @@
+"""The audit trail table and who is acting; rows are append-only and hash-chained.
+
+Schema after spec/records.md §3.5. The database refuses UPDATE and DELETE on this table
+(triggers created by the first migration), and `models.audit_chain.verify` detects edits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Field, SQLModel
+
+ORIGINS: tuple[str, ...] = ("ui", "cli", "import", "system")
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is writing: copied into every audit row so the trail never depends on a later join."""
+
+    user_id: int | None
+    username: str
+    full_name: str
+    role: str
+    origin: str = "ui"
+
+
+SYSTEM_ACTOR = Actor(
+    user_id=None, username="system", full_name="System", role="system", origin="system"
+)
+
+
+class AuditEvent(SQLModel, table=True):
+    """One audited fact: a field change of a clinical record, or a workflow/security event."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    ts_utc: str = Field(max_length=32, index=True)
+    user_id: int | None = None
+    username: str = Field(max_length=64, index=True)
+    user_name: str = Field(max_length=200)
+    user_role: str = Field(max_length=20)
+    action: str = Field(max_length=20)
+    entity: str = Field(max_length=40, index=True)
+    record_id: int | None = None
+    subject_id: int | None = Field(default=None, index=True)
+    visit_id: int | None = None
+    form: str | None = Field(default=None, max_length=20)
+    field: str | None = Field(default=None, max_length=60)
+    old_value: str | None = None
+    new_value: str | None = None
+    reason: str | None = Field(default=None, max_length=1000)
+    origin: str = Field(max_length=10)
+    app_version: str = Field(max_length=20)
+    study_version: str | None = Field(default=None, max_length=40)
+    host: str | None = Field(default=None, max_length=100)
+    prev_hash: str = Field(max_length=64)
+    row_hash: str = Field(max_length=64)

@@ -1,0 +1,144 @@
+"""Automatic, same-transaction audit capture for every clinical table, at flush time.
+
+Registered on the SQLAlchemy Session class, so every session (UI, CLI, demo, tests) is audited
+and no code path can skip it. Old values are read from the database before the flush writes,
+so they are right even when the object was never loaded in this session.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
+
+from models.assessments import Assessment, AssessmentItem
+from models.audit import Actor
+from models.audit_chain import append, as_text
+from models.base import ClinicalRecord
+
+_OLD_ROWS = "_audit_old_rows"
+
+
+class AuditError(RuntimeError):
+    """A clinical write that cannot be audited (no actor) or lacks a required reason."""
+
+
+class ReasonRequired(AuditError):
+    """A change to an already saved value was attempted without a reason (REQ-AUD-08)."""
+
+
+def _audited(obj: object) -> bool:
+    return isinstance(obj, ClinicalRecord) and getattr(obj, "__audited__", False)
+
+
+def _columns(obj: ClinicalRecord) -> list[str]:
+    skip = type(obj).__audit_skip__
+    return [c.key for c in inspect(type(obj)).column_attrs if c.key not in skip]
+
+
+def _has_changes(obj: ClinicalRecord) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in _columns(obj))
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+    """Refuse unattributed or unexplained changes and snapshot old rows before they change."""
+    dirty = [o for o in session.dirty if _audited(o) and _has_changes(o)]
+    deleted = [o for o in session.deleted if _audited(o)]
+    new = [o for o in session.new if _audited(o)]
+    if not (dirty or deleted or new):
+        return
+    if not isinstance(session.info.get("actor"), Actor):
+        raise AuditError("clinical data can only be written with an actor (who is writing)")
+    if (dirty or deleted) and not (session.info.get("reason") or "").strip():
+        raise ReasonRequired("a reason is required to change or delete saved data")
+    snapshots: dict[tuple[str, int], dict[str, Any]] = session.info.setdefault(_OLD_ROWS, {})
+    conn = session.connection()
+    for obj in dirty + deleted:
+        table = type(obj).__table__  # type: ignore[attr-defined]
+        old = conn.execute(select(table).where(table.c.id == obj.id)).mappings().first()  # type: ignore[attr-defined]
+        snapshots[(table.name, obj.id)] = dict(old) if old else {}  # type: ignore[attr-defined]
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _ctx: Any) -> None:
+    """Write one audit row per changed field of every new, changed or deleted clinical row."""
+    snapshots: dict[tuple[str, int], dict[str, Any]] = session.info.pop(_OLD_ROWS, {})
+    rows: list[dict[str, Any]] = []
+    for obj in session.new:
+        if _audited(obj):
+            rows += _field_rows(session, obj, "create", snapshots)
+    for obj in session.dirty:
+        if _audited(obj) and _has_changes(obj):
+            rows += _field_rows(session, obj, "update", snapshots)
+    for obj in session.deleted:
+        if _audited(obj):
+            rows += _field_rows(session, obj, "delete", snapshots)
+    if rows:
+        append(session.connection(), rows)
+
+
+def _field_rows(
+    session: Session,
+    obj: ClinicalRecord,
+    action: str,
+    snapshots: dict[tuple[str, int], dict[str, Any]],
+) -> list[dict[str, Any]]:
+    table = type(obj).__table__.name  # type: ignore[attr-defined]
+    record_id: int = obj.id  # type: ignore[attr-defined]
+    old_row = snapshots.get((table, record_id), {})
+    context = _context(session, obj)
+    rows = []
+    for name in _columns(obj):
+        old = as_text(old_row.get(name)) if action != "create" else None
+        new = as_text(getattr(obj, name)) if action != "delete" else None
+        if old == new:
+            continue
+        rows.append(
+            {
+                **context,
+                "action": action,
+                "entity": table,
+                "record_id": record_id,
+                "field": name,
+                "old_value": old,
+                "new_value": new,
+            }
+        )
+    return rows
+
+
+def _context(session: Session, obj: ClinicalRecord) -> dict[str, Any]:
+    actor: Actor = session.info["actor"]
+    subject_id = getattr(obj, "subject_id", None)
+    visit_id = getattr(obj, "visit_id", None)
+    form = getattr(obj, "form_code", None)
+    if isinstance(obj, AssessmentItem):
+        table = Assessment.__table__  # type: ignore[attr-defined]
+        header = (
+            session.connection()
+            .execute(
+                select(table.c.subject_id, table.c.visit_id, table.c.form_code).where(
+                    table.c.id == obj.assessment_id
+                )
+            )
+            .first()
+        )
+        if header is not None:
+            subject_id, visit_id, form = header
+    elif type(obj).__table__.name == "subject":  # type: ignore[attr-defined]
+        subject_id = obj.id  # type: ignore[attr-defined]
+    return {
+        "user_id": actor.user_id,
+        "username": actor.username,
+        "user_name": actor.full_name,
+        "user_role": actor.role,
+        "origin": actor.origin,
+        "reason": session.info.get("reason"),
+        "study_version": session.info.get("study_version"),
+        "subject_id": subject_id,
+        "visit_id": visit_id,
+        "form": form,
+    }

@@ -1,0 +1,96 @@
+"""Engine, connection settings, units of work and schema upgrade.
+
+SQLite by default (a file under data/), PostgreSQL by URL. On SQLite every connection gets
+foreign keys, WAL, a busy timeout and FULL sync; write transactions start with BEGIN IMMEDIATE so
+concurrent writers queue instead of losing updates (spec/streamlit.md §4.2).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlmodel import Session
+
+from models.audit import Actor
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB_PATH = REPO_ROOT / "data" / "workbench.db"
+DB_URL_VARIABLE = "WORKBENCH_DB_URL"
+_WRITE = "workbench_write"
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL to use: explicit, else $WORKBENCH_DB_URL, else the default SQLite file."""
+    return url or os.environ.get(DB_URL_VARIABLE) or f"sqlite:///{DEFAULT_DB_PATH}"
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """Create an engine with the project's connection settings for its dialect."""
+    url = database_url(url)
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    path = url.split("///", 1)[-1]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 10})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Python 3.11: run PRAGMAs with a cursor; take over transaction control from pysqlite.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in ("foreign_keys=ON", "journal_mode=WAL", "busy_timeout=10000", "synchronous=FULL"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    immediate = conn.get_execution_options().get(_WRITE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def unit_of_work(
+    engine: Engine, actor: Actor, reason: str | None = None, study_version: str | None = None
+) -> Iterator[Session]:
+    """One write transaction: commits on success, rolls back everything on any error.
+
+    The actor and reason travel in `session.info`, where the audit capture reads them.
+    """
+    session = Session(engine.execution_options(**{_WRITE: True}), expire_on_commit=False)
+    session.info.update(actor=actor, reason=reason, study_version=study_version)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A short read-only session; objects stay usable after it closes."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest migration; never drops data (Alembic, spec §4.5)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(REPO_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(REPO_ROOT / "migrations"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

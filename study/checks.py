@@ -1,0 +1,78 @@
+"""Cross-reference checks of a parsed study definition (unique codes, known references)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+from study.schema import StudyDefinition
+
+Fail = Callable[[str, str], Exception]
+
+
+def _unique(codes: Iterable[str], key: str, fail: Fail) -> None:
+    dupes = [c for c, n in Counter(codes).items() if n > 1]
+    if dupes:
+        raise fail(key, f"duplicate codes: {', '.join(sorted(dupes))}")
+
+
+def check_consistency(d: StudyDefinition, fail: Fail) -> None:
+    """Raise (through `fail`) on the first inconsistency, naming the key."""
+    _unique((v.code for v in d.visits), "visits", fail)
+    _unique((f.code for f in d.forms), "forms", fail)
+    _unique((t.code for t in d.lab_tests), "labs.tests", fail)
+    _unique((c.code for c in d.eligibility), "eligibility", fail)
+    form_codes = {f.code for f in d.forms}
+    panels = {p.code for p in d.lab_panels}
+    _check_visits(d, form_codes, fail)
+    for i, f in enumerate(d.forms):
+        if f.kind == "instrument" and not f.instrument:
+            raise fail(f"forms[{i}].instrument", f"form {f.code} of kind instrument needs one")
+        if f.kind == "labs" and f.panel not in panels:
+            raise fail(f"forms[{i}].panel", f"unknown panel {f.panel!r}; known: {sorted(panels)}")
+        for j, item in enumerate(f.items):
+            if item.codelist and item.codelist not in d.codelists:
+                raise fail(f"forms[{i}].items[{j}].codelist", f"unknown codelist {item.codelist!r}")
+    for i in range(len(d.lab_tests)):
+        _check_lab_test(d, i, panels, fail)
+    visit_codes = {v.code for v in d.visits}
+    for code in d.protocol.baseline_visit, d.protocol.primary_endpoint_visit:
+        if code not in visit_codes:
+            raise fail("protocol", f"visit {code!r} is not defined in visits")
+    if not any(c.kind == "inclusion" for c in d.eligibility):
+        raise fail("eligibility", "at least one inclusion criterion is required")
+
+
+def _check_visits(d: StudyDefinition, form_codes: set[str], fail: Fail) -> None:
+    last_day: int | None = None
+    for i, v in enumerate(d.visits):
+        unknown = [f for f in v.forms if f not in form_codes]
+        if unknown:
+            raise fail(
+                f"visits[{i}].forms", f"unknown forms {unknown}; known: {sorted(form_codes)}"
+            )
+        if v.kind == "scheduled":
+            if v.target_day is None:
+                raise fail(
+                    f"visits[{i}].target_day", f"scheduled visit {v.code} needs a target day"
+                )
+            if v.target_day == 0:
+                raise fail(f"visits[{i}].target_day", "there is no study day 0 (CDISC)")
+            if last_day is not None and v.target_day <= last_day:
+                raise fail(f"visits[{i}].target_day", "scheduled visits must be in day order")
+            if v.window < 0:
+                raise fail(f"visits[{i}].window", "window must be zero or positive")
+            last_day = v.target_day
+
+
+def _check_lab_test(d: StudyDefinition, i: int, panels: set[str], fail: Fail) -> None:
+    t = d.lab_tests[i]
+    key = f"labs.tests[{i}]"
+    if t.panel not in panels:
+        raise fail(f"{key}.panel", f"unknown panel {t.panel!r}; known: {sorted(panels)}")
+    if t.type == "choice" and t.codelist not in d.codelists:
+        raise fail(f"{key}.codelist", f"choice test {t.code} needs a known codelist")
+    if t.low is not None and t.high is not None and t.low > t.high:
+        raise fail(f"{key}.low", f"reference low {t.low} is above high {t.high}")
+    if t.min is not None and t.max is not None and t.min >= t.max:
+        raise fail(f"{key}.min", f"physiological min {t.min} is not below max {t.max}")

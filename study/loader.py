@@ -1,0 +1,265 @@
+"""Load and validate a study-definition TOML file; every error names the file, key and problem."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from study.checks import check_consistency
+from study.schema import (
+    CriterionDef,
+    FormDef,
+    FormItemDef,
+    LabPanelDef,
+    LabTestDef,
+    ProductInfo,
+    ProtocolSettings,
+    SiteInfo,
+    StudyDefinition,
+    StudyInfo,
+    VisitDef,
+    VitalTestDef,
+)
+
+DEFAULT_DEFINITION = Path(__file__).resolve().parent / "nct06737380.toml"
+VISIT_KINDS = ("screening", "scheduled", "early_termination", "unscheduled")
+FORM_KINDS = ("instrument", "items", "labs", "vitals", "dose", "eligibility", "log")
+ITEM_TYPES = ("number", "choice", "text")
+
+
+class StudyDefinitionError(ValueError):
+    """The definition file is unreadable or inconsistent."""
+
+    def __init__(self, source: str, key: str, problem: str) -> None:
+        super().__init__(f"{source}: {key}: {problem}")
+        self.source, self.key, self.problem = source, key, problem
+
+
+class _Reader:
+    """Typed access to a TOML table that reports the full key path of any problem."""
+
+    def __init__(self, source: str, data: dict[str, Any], path: str) -> None:
+        self.source, self.data, self.path = source, data, path
+
+    def fail(self, key: str, problem: str) -> StudyDefinitionError:
+        return StudyDefinitionError(self.source, f"{self.path}.{key}".lstrip("."), problem)
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+        if key not in self.data:
+            if default is ...:
+                raise self.fail(key, "is required")
+            return default
+        value = self.data[key]
+        if isinstance(value, bool) and kind in (int, float, (int, float)):
+            raise self.fail(key, f"expected a number, got {value!r}")
+        if not isinstance(value, kind):
+            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            raise self.fail(key, f"expected {names}, got {type(value).__name__} {value!r}")
+        return value
+
+    def num(self, key: str, default: Any = None) -> float | None:
+        value = self.get(key, (int, float), default)
+        return None if value is None else float(value)
+
+    def one_of(self, key: str, allowed: tuple[str, ...], default: Any = ...) -> str:
+        value = self.get(key, str, default)
+        if value not in allowed:
+            raise self.fail(key, f"{value!r} is not one of {', '.join(allowed)}")
+        return str(value)
+
+    def table(self, key: str) -> _Reader:
+        return _Reader(self.source, self.get(key, dict), f"{self.path}.{key}".lstrip("."))
+
+    def tables(self, key: str, default: Any = ...) -> list[_Reader]:
+        items = self.get(key, list, default)
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise self.fail(f"{key}[{i}]", "expected a table")
+        prefix = f"{self.path}.{key}".lstrip(".")
+        return [_Reader(self.source, t, f"{prefix}[{i}]") for i, t in enumerate(items)]
+
+
+def load_study(path: str | Path = DEFAULT_DEFINITION) -> StudyDefinition:
+    """Read, parse and validate a study definition; raises StudyDefinitionError."""
+    source = str(path)
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise StudyDefinitionError(source, "(file)", "file not found") from err
+    except tomllib.TOMLDecodeError as err:
+        raise StudyDefinitionError(source, "(syntax)", str(err)) from err
+    root = _Reader(source, data, "")
+    definition = StudyDefinition(
+        source=source,
+        study=_study(root.table("study")),
+        site=_site(root.table("site")),
+        product=_product(root.table("product")),
+        protocol=_protocol(root.table("protocol"), root.table("response_rules")),
+        visits=tuple(_visit(r) for r in root.tables("visits")),
+        forms=tuple(_form(r) for r in root.tables("forms")),
+        lab_panels=tuple(_panel(r) for r in root.table("labs").tables("panels")),
+        lab_tests=tuple(_lab_test(r) for r in root.table("labs").tables("tests")),
+        vital_tests=tuple(_vital(r) for r in root.table("vitals").tables("tests")),
+        vital_timepoints=_timepoints(root.table("vitals")),
+        eligibility=tuple(_criterion(r) for r in root.tables("eligibility")),
+        codelists=_codelists(root.table("codelists")),
+    )
+    check_consistency(definition, root.fail)
+    return definition
+
+
+def _study(r: _Reader) -> StudyInfo:
+    start = r.get("start_date", (str, date), None)
+    return StudyInfo(
+        id=r.get("id", str),
+        protocol=r.get("protocol", str),
+        definition_version=r.get("definition_version", str),
+        title=r.get("title", str),
+        official_title=r.get("official_title", str, ""),
+        sponsor=r.get("sponsor", str),
+        phase=r.get("phase", str),
+        design=r.get("design", str, ""),
+        planned_subjects=r.get("planned_subjects", int),
+        age_min=r.get("age_min", int),
+        age_max=r.get("age_max", int),
+        start_date=date.fromisoformat(start) if isinstance(start, str) else start,
+    )
+
+
+def _site(r: _Reader) -> SiteInfo:
+    return SiteInfo(
+        code=r.get("code", str),
+        name=r.get("name", str),
+        timezone=r.get("timezone", str, "UTC"),
+        principal_investigator=r.get("principal_investigator", str, ""),
+    )
+
+
+def _product(r: _Reader) -> ProductInfo:
+    return ProductInfo(
+        name=r.get("name", str),
+        description=r.get("description", str, ""),
+        route=r.get("route", str),
+        dose_unit=r.get("dose_unit", str),
+    )
+
+
+def _protocol(p: _Reader, rules: _Reader) -> ProtocolSettings:
+    return ProtocolSettings(
+        sledai_variant=p.one_of("sledai_variant", ("SLEDAI-2K", "SELENA-SLEDAI")),
+        sledai_window_days=p.get("sledai_window_days", int),
+        baseline_visit=p.get("baseline_visit", str),
+        primary_endpoint_visit=p.get("primary_endpoint_visit", str),
+        lldas_prednisone_max_mg=float(p.get("lldas_prednisone_max_mg", (int, float))),
+        doris_prednisone_max_mg=float(p.get("doris_prednisone_max_mg", (int, float))),
+        screening_days_before=p.get("screening_days_before", int),
+        rescue_therapy_rule=rules.get("rescue_therapy", bool, True),
+        missing_visit_rule=rules.get("missing_visit", bool, True),
+        withdrawal_rule=rules.get("withdrawal", bool, True),
+        steroid_ceiling_mg=rules.num("steroid_ceiling_mg"),
+    )
+
+
+def _visit(r: _Reader) -> VisitDef:
+    return VisitDef(
+        code=r.get("code", str),
+        name=r.get("name", str),
+        kind=r.one_of("kind", VISIT_KINDS),
+        forms=tuple(r.get("forms", list, [])),
+        target_day=r.get("target_day", int, None),
+        window=r.get("window", int, 0),
+        day_from=r.get("day_from", int, None),
+        day_to=r.get("day_to", int, None),
+        assumed=r.get("assumed", bool, False),
+    )
+
+
+def _form(r: _Reader) -> FormDef:
+    return FormDef(
+        code=r.get("code", str),
+        name=r.get("name", str),
+        kind=r.one_of("kind", FORM_KINDS),
+        domain=r.get("domain", str),
+        instrument=r.get("instrument", str, None),
+        panel=r.get("panel", str, None),
+        items=tuple(_form_item(i) for i in r.tables("items", [])),
+    )
+
+
+def _form_item(r: _Reader) -> FormItemDef:
+    return FormItemDef(
+        code=r.get("code", str),
+        label=r.get("label", str),
+        type=r.one_of("type", ITEM_TYPES),
+        unit=r.get("unit", str, None),
+        codelist=r.get("codelist", str, None),
+        min=r.num("min"),
+        max=r.num("max"),
+        note=r.get("note", bool, False),
+    )
+
+
+def _panel(r: _Reader) -> LabPanelDef:
+    return LabPanelDef(
+        code=r.get("code", str),
+        name=r.get("name", str),
+        category=r.get("category", str),
+        free_list=r.get("free_list", bool, False),
+    )
+
+
+def _lab_test(r: _Reader) -> LabTestDef:
+    return LabTestDef(
+        code=r.get("code", str),
+        name=r.get("name", str),
+        panel=r.get("panel", str),
+        type=r.one_of("type", ("number", "choice"), "number"),
+        unit=r.get("unit", str, None),
+        low=r.num("low"),
+        high=r.num("high"),
+        min=r.num("min"),
+        max=r.num("max"),
+        codelist=r.get("codelist", str, None),
+    )
+
+
+def _vital(r: _Reader) -> VitalTestDef:
+    return VitalTestDef(
+        code=r.get("code", str),
+        name=r.get("name", str),
+        unit=r.get("unit", str),
+        min=float(r.get("min", (int, float))),
+        max=float(r.get("max", (int, float))),
+        visits=tuple(r.get("visits", list, [])),
+    )
+
+
+def _timepoints(r: _Reader) -> dict[str, tuple[str, ...]]:
+    raw = r.get("timepoints", dict, {})
+    return {visit: tuple(points) for visit, points in raw.items()}
+
+
+def _criterion(r: _Reader) -> CriterionDef:
+    return CriterionDef(
+        code=r.get("code", str),
+        kind=r.one_of("kind", ("inclusion", "exclusion")),
+        text=r.get("text", str),
+    )
+
+
+def _codelists(r: _Reader) -> dict[str, tuple[tuple[str, str], ...]]:
+    out: dict[str, tuple[tuple[str, str], ...]] = {}
+    for name, entries in r.data.items():
+        pairs = []
+        for i, entry in enumerate(entries if isinstance(entries, list) else [None]):
+            if not (
+                isinstance(entry, list)
+                and len(entry) == 2
+                and all(isinstance(x, str) for x in entry)
+            ):
+                raise r.fail(f"{name}[{i}]", "expected a [code, label] pair of strings")
+            pairs.append((entry[0], entry[1]))
+        out[name] = tuple(pairs)
+    return out

@@ -1,0 +1,190 @@
+"""The study definition as typed, frozen objects: what the rest of the program reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class VisitDef:
+    """A planned visit: target day and symmetric window, or a day range for screening."""
+
+    code: str
+    name: str
+    kind: str  # screening | scheduled | early_termination | unscheduled
+    forms: tuple[str, ...]
+    target_day: int | None = None
+    window: int = 0
+    day_from: int | None = None
+    day_to: int | None = None
+    assumed: bool = False
+
+    @property
+    def planned(self) -> bool:
+        """Whether the visit is created in every subject's calendar (screening and scheduled)."""
+        return self.kind in ("screening", "scheduled")
+
+
+@dataclass(frozen=True, slots=True)
+class FormItemDef:
+    """An item of a study-defined form (physical exam, ECG, imaging)."""
+
+    code: str
+    label: str
+    type: str  # number | choice | text
+    unit: str | None = None
+    codelist: str | None = None
+    min: float | None = None
+    max: float | None = None
+    note: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FormDef:
+    """A case report form and where its items come from."""
+
+    code: str
+    name: str
+    kind: str  # instrument | items | labs | vitals | dose | eligibility | log
+    domain: str
+    instrument: str | None = None
+    panel: str | None = None
+    items: tuple[FormItemDef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LabPanelDef:
+    code: str
+    name: str
+    category: str
+    free_list: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LabTestDef:
+    """A lab test: entry unit, reference range (flags) and physiological limits (refusal)."""
+
+    code: str
+    name: str
+    panel: str
+    type: str = "number"
+    unit: str | None = None
+    low: float | None = None
+    high: float | None = None
+    min: float | None = None
+    max: float | None = None
+    codelist: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VitalTestDef:
+    code: str
+    name: str
+    unit: str
+    min: float
+    max: float
+    visits: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionDef:
+    code: str
+    kind: str  # inclusion | exclusion
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class StudyInfo:
+    id: str
+    protocol: str
+    definition_version: str
+    title: str
+    official_title: str
+    sponsor: str
+    phase: str
+    design: str
+    planned_subjects: int
+    age_min: int
+    age_max: int
+    start_date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInfo:
+    code: str
+    name: str
+    timezone: str
+    principal_investigator: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ProductInfo:
+    name: str
+    description: str
+    route: str
+    dose_unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProtocolSettings:
+    """Thresholds chosen by the protocol and non-response rules for the response indices."""
+
+    sledai_variant: str
+    sledai_window_days: int
+    baseline_visit: str
+    primary_endpoint_visit: str
+    lldas_prednisone_max_mg: float
+    doris_prednisone_max_mg: float
+    screening_days_before: int
+    rescue_therapy_rule: bool = True
+    missing_visit_rule: bool = True
+    withdrawal_rule: bool = True
+    steroid_ceiling_mg: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StudyDefinition:
+    """A whole study: one source for forms, validation, storage codes, listings and SDTM."""
+
+    source: str
+    study: StudyInfo
+    site: SiteInfo
+    product: ProductInfo
+    protocol: ProtocolSettings
+    visits: tuple[VisitDef, ...]
+    forms: tuple[FormDef, ...]
+    lab_panels: tuple[LabPanelDef, ...]
+    lab_tests: tuple[LabTestDef, ...]
+    vital_tests: tuple[VitalTestDef, ...]
+    vital_timepoints: dict[str, tuple[str, ...]]
+    eligibility: tuple[CriterionDef, ...]
+    codelists: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+
+    def visit(self, code: str) -> VisitDef:
+        """The visit with this code; KeyError names the known codes."""
+        for v in self.visits:
+            if v.code == code:
+                return v
+        raise KeyError(f"unknown visit {code!r}; known: {', '.join(v.code for v in self.visits)}")
+
+    def form(self, code: str) -> FormDef:
+        """The form with this code; KeyError names the known codes."""
+        for f in self.forms:
+            if f.code == code:
+                return f
+        raise KeyError(f"unknown form {code!r}; known: {', '.join(f.code for f in self.forms)}")
+
+    def lab_tests_of(self, panel: str) -> tuple[LabTestDef, ...]:
+        """The tests of one panel, in definition order."""
+        return tuple(t for t in self.lab_tests if t.panel == panel)
+
+    def codes(self, codelist: str) -> tuple[str, ...]:
+        """The allowed codes of a codelist."""
+        return tuple(code for code, _ in self.codelists[codelist])
+
+    def decode(self, codelist: str, code: str | None) -> str | None:
+        """The label of a code (the code itself when unknown, None for None)."""
+        if code is None:
+            return None
+        return dict(self.codelists.get(codelist, ())).get(code, code)
