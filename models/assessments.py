@@ -22,6 +22,7 @@ class Assessment(ClinicalRecord, table=True):
     """One form filled for one subject at one visit (SLEDAI-2K, BILAG-2004, PGA, PE, ECG, …)."""
 
     __table_args__ = (UniqueConstraint("visit_id", "form_code"),)
+    __audit_derived__ = frozenset({"state", "completed_at"})
 
     id: int | None = Field(default=None, primary_key=True)
     subject_id: int = Field(foreign_key="subject.id", index=True)

@@ -52,14 +52,29 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
         return
     if not isinstance(session.info.get("actor"), Actor):
         raise AuditError("clinical data can only be written with an actor (who is writing)")
-    if (dirty or deleted) and not (session.info.get("reason") or "").strip():
-        raise ReasonRequired("a reason is required to change or delete saved data")
     snapshots: dict[tuple[str, int], dict[str, Any]] = session.info.setdefault(_OLD_ROWS, {})
     conn = session.connection()
     for obj in dirty + deleted:
         table = type(obj).__table__  # type: ignore[attr-defined]
         old = conn.execute(select(table).where(table.c.id == obj.id)).mappings().first()  # type: ignore[attr-defined]
         snapshots[(table.name, obj.id)] = dict(old) if old else {}  # type: ignore[attr-defined]
+    explained = bool((session.info.get("reason") or "").strip())
+    if not explained and (deleted or any(_alters_saved_value(o, snapshots) for o in dirty)):
+        raise ReasonRequired("a reason is required to change or delete saved data")
+
+
+def _alters_saved_value(obj: ClinicalRecord, snapshots: dict[tuple[str, int], Any]) -> bool:
+    """True when an entered (non-empty, non-derived) value would be overwritten."""
+    old_row = snapshots.get((type(obj).__table__.name, obj.id), {})  # type: ignore[attr-defined]
+    state = inspect(obj)
+    for name in _columns(obj):
+        if name in type(obj).__audit_derived__ or old_row.get(name) is None:
+            continue
+        if state.attrs[name].history.has_changes() and as_text(old_row[name]) != as_text(
+            getattr(obj, name)
+        ):
+            return True
+    return False
 
 
 @event.listens_for(Session, "after_flush")

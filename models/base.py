@@ -22,8 +22,8 @@ SQLModel.metadata.naming_convention = {
 
 
 def utc_now() -> datetime:
-    """Naive UTC now: SQLite keeps no zone, so every stored timestamp is UTC by convention."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Aware UTC now; SQLModel stores datetimes as UTC and refuses naive ones."""
+    return datetime.now(UTC)
 
 
 def version_column() -> Column[Any]:
@@ -41,3 +41,5 @@ class ClinicalRecord(SQLModel):
     __audited__: ClassVar[bool] = True
     # Fields never audited: bookkeeping the database maintains itself.
     __audit_skip__: ClassVar[frozenset[str]] = frozenset({"id", "version_id"})
+    # Fields the system maintains (statuses, flags): audited, but changing them needs no reason.
+    __audit_derived__: ClassVar[frozenset[str]] = frozenset()

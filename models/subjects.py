@@ -28,6 +28,8 @@ _VISIT_VERSION = version_column()
 class Subject(ClinicalRecord, table=True):
     """A screened person. Day 1 is the dose date (CDISC RFSTDTC)."""
 
+    __audit_derived__ = frozenset({"status"})
+
     id: int | None = Field(default=None, primary_key=True)
     site_id: int = Field(foreign_key="site.id", index=True)
     screening_number: str = Field(max_length=20, unique=True, index=True)
@@ -49,6 +51,8 @@ class Visit(ClinicalRecord, table=True):
     """A visit of one subject; planned from the study definition, done when its date is set."""
 
     __table_args__ = (UniqueConstraint("subject_id", "visit_code", "sequence"),)
+
+    __audit_derived__ = frozenset({"status", "out_of_window", "days_off_window", "entered_at"})
 
     id: int | None = Field(default=None, primary_key=True)
     subject_id: int = Field(foreign_key="subject.id", index=True)

@@ -1,0 +1,44 @@
+"""Completion state of every form of a subject, per visit, read from what was stored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from models import Assessment, DoseAdministration, LabResult, VitalSign
+from study.schema import StudyDefinition
+
+FormKey = tuple[int, str]
+
+
+def form_states(session: Any, study: StudyDefinition, subject_id: int) -> dict[FormKey, str]:
+    """Map (visit_id, form_code) to in_progress / complete / not_done for stored forms."""
+    states: dict[FormKey, str] = {}
+    for visit_id, form_code, state in session.execute(
+        select(Assessment.visit_id, Assessment.form_code, Assessment.state).where(
+            Assessment.subject_id == subject_id
+        )
+    ):
+        states[(visit_id, form_code)] = state
+    panel_forms = {f.panel: f.code for f in study.forms if f.kind == "labs"}
+    for visit_id, panel in session.execute(
+        select(LabResult.visit_id, LabResult.panel)
+        .where(LabResult.subject_id == subject_id)
+        .distinct()
+    ):
+        if panel in panel_forms:
+            states.setdefault((visit_id, panel_forms[panel]), "complete")
+    vital_forms = [f.code for f in study.forms if f.kind == "vitals"]
+    for (visit_id,) in session.execute(
+        select(VitalSign.visit_id).where(VitalSign.subject_id == subject_id).distinct()
+    ):
+        for code in vital_forms:
+            states.setdefault((visit_id, code), "complete")
+    dose_forms = [f.code for f in study.forms if f.kind == "dose"]
+    for (visit_id,) in session.execute(
+        select(DoseAdministration.visit_id).where(DoseAdministration.subject_id == subject_id)
+    ):
+        for code in dose_forms:
+            states.setdefault((visit_id, code), "complete")
+    return states

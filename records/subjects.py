@@ -1,0 +1,238 @@
+"""Screening, editing and listing subjects; creating each subject's planned visits."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from models import SYSTEM_ACTOR, Actor, Site, Subject, Visit
+from models.db import read_session, unit_of_work
+from models.subjects import SUBJECT_STATUSES
+from records import fields
+from records.context import Workbench
+from records.errors import ConflictError, NotFound, ValidationFailed
+from records.permissions import require
+from records.transaction import write
+
+TERMINAL_STATUSES = (
+    "screen_failure",
+    "completed",
+    "early_termination",
+    "lost_to_follow_up",
+    "died",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectRead:
+    """A subject as pages and exports see it (detached from any session)."""
+
+    id: int
+    screening_number: str
+    sex: str
+    birth_date: date | None
+    birth_year: int | None
+    consent_date: date
+    consent_time: str | None
+    status: str
+    dose_date: date | None
+    status_date: date | None
+    status_reason: str | None
+    version_id: int
+
+
+def _read(s: Subject) -> SubjectRead:
+    return SubjectRead(**{f: getattr(s, f) for f in SubjectRead.__dataclass_fields__})
+
+
+def ensure_site(wb: Workbench) -> int:
+    """The id of the study's site row, created from the study definition on first use."""
+    with read_session(wb.engine) as session:
+        site = session.scalar(select(Site).where(Site.code == wb.study.site.code))
+        if site is not None:
+            return int(site.id)  # type: ignore[arg-type]
+    with unit_of_work(wb.engine, SYSTEM_ACTOR, study_version=_version(wb)) as session:
+        site = Site(
+            code=wb.study.site.code, name=wb.study.site.name, timezone=wb.study.site.timezone
+        )
+        session.add(site)
+        session.flush()
+        return int(site.id)  # type: ignore[arg-type]
+
+
+def _version(wb: Workbench) -> str:
+    return wb.study.study.definition_version
+
+
+def validate_screening(wb: Workbench, values: dict[str, Any], today: date) -> dict[str, Any]:
+    """Typed screening fields, or ValidationFailed naming each bad field."""
+    errors: fields.Errors = {}
+    clean = {
+        "screening_number": fields.text(
+            errors, "screening_number", values.get("screening_number"), required=True, max_length=20
+        ),
+        "sex": fields.choice(
+            errors, "sex", values.get("sex"), wb.study.codes("SEX"), required=True
+        ),
+        "birth_date": fields.a_date(
+            errors, "birth_date", values.get("birth_date"), not_after=today
+        ),
+        "birth_year": fields.integer(
+            errors, "birth_year", values.get("birth_year"), minimum=1900, maximum=today.year
+        ),
+        "consent_date": fields.a_date(
+            errors, "consent_date", values.get("consent_date"), required=True, not_after=today
+        ),
+        "consent_time": fields.a_time(errors, "consent_time", values.get("consent_time")),
+    }
+    if (
+        clean["birth_date"] is None
+        and clean["birth_year"] is None
+        and not ({"birth_date", "birth_year"} & errors.keys())
+    ):
+        errors["birth_date"] = "give the birth date or at least the birth year"
+    if (
+        clean["birth_date"]
+        and clean["birth_year"]
+        and clean["birth_date"].year != clean["birth_year"]
+    ):
+        errors["birth_year"] = "does not match the birth date"
+    birth = clean["birth_date"] or (
+        date(clean["birth_year"], 1, 1) if clean["birth_year"] else None
+    )
+    if birth and clean["consent_date"] and birth >= clean["consent_date"]:
+        errors["consent_date"] = "must be after the birth date"
+    if errors:
+        raise ValidationFailed(errors)
+    if clean["birth_date"] is not None:
+        clean["birth_year"] = clean["birth_date"].year
+    return clean
+
+
+def screen_subject(
+    wb: Workbench, actor: Actor, values: dict[str, Any], today: date | None = None
+) -> SubjectRead:
+    """Create a screened subject and its planned visit calendar in one audited transaction."""
+    require(actor, "enrol")
+    clean = validate_screening(wb, values, today or date.today())
+    site_id = ensure_site(wb)
+    with write(wb, actor) as session:
+        taken = session.scalar(
+            select(func.count())
+            .select_from(Subject)
+            .where(Subject.screening_number == clean["screening_number"])
+        )
+        if taken:
+            raise ValidationFailed({"screening_number": "is already used by another subject"})
+        subject = Subject(site_id=site_id, status="screening", **clean)
+        session.add(subject)
+        session.flush()
+        for visit in wb.study.visits:
+            if visit.planned:
+                session.add(
+                    Visit(
+                        subject_id=subject.id, visit_code=visit.code, planned_day=visit.target_day
+                    )
+                )
+        session.flush()
+        return _read(subject)
+
+
+def update_subject(
+    wb: Workbench,
+    actor: Actor,
+    subject_id: int,
+    values: dict[str, Any],
+    reason: str,
+    expected_version: int,
+    today: date | None = None,
+) -> SubjectRead:
+    """Correct screening fields; needs a reason and refuses a stale edit."""
+    require(actor, "enrol")
+    clean = validate_screening(wb, values, today or date.today())
+    with write(wb, actor, reason) as session:
+        subject = _get(session, subject_id)
+        _check_version(subject, expected_version)
+        for name, value in clean.items():
+            setattr(subject, name, value)
+        try:
+            session.flush()
+        except StaleDataError as err:
+            raise ConflictError("this subject was changed by someone else; reload") from err
+        return _read(subject)
+
+
+def set_status(
+    wb: Workbench,
+    actor: Actor,
+    subject_id: int,
+    status: str,
+    status_date: date,
+    reason: str,
+    expected_version: int | None = None,
+) -> SubjectRead:
+    """Move a subject to a new status (e.g. early termination) with its date and reason."""
+    require(actor, "enrol")
+    errors: fields.Errors = {}
+    fields.choice(errors, "status", status, SUBJECT_STATUSES, required=True)
+    fields.text(errors, "reason", reason, required=True, max_length=500)
+    if errors:
+        raise ValidationFailed(errors)
+    with write(wb, actor, reason) as session:
+        subject = _get(session, subject_id)
+        if expected_version is not None:
+            _check_version(subject, expected_version)
+        if status_date < subject.consent_date:
+            raise ValidationFailed({"status_date": "cannot be before the consent date"})
+        subject.status, subject.status_date, subject.status_reason = status, status_date, reason
+        session.flush()
+        return _read(subject)
+
+
+def _get(session: Any, subject_id: int) -> Subject:
+    subject = session.get(Subject, subject_id)
+    if subject is None:
+        raise NotFound(f"subject {subject_id} does not exist")
+    return subject
+
+
+def _check_version(subject: Subject, expected_version: int) -> None:
+    if subject.version_id != expected_version:
+        raise ConflictError(
+            "this subject was changed by someone else since you opened it; nothing was saved",
+            current=asdict(_read(subject)),
+        )
+
+
+def get_subject(wb: Workbench, subject_id: int) -> SubjectRead:
+    """One subject, or NotFound."""
+    with read_session(wb.engine) as session:
+        return _read(_get(session, subject_id))
+
+
+def subject_frame(wb: Workbench) -> pd.DataFrame:
+    """All subjects with their status, one row each, sorted by screening number."""
+    query = select(
+        Subject.id,
+        Subject.screening_number,
+        Subject.sex,
+        Subject.birth_year,
+        Subject.consent_date,
+        Subject.status,
+        Subject.dose_date,
+    ).order_by(Subject.screening_number)
+    with wb.engine.connect() as conn:
+        return pd.read_sql(query, conn)
+
+
+def counts_by_status(wb: Workbench) -> dict[str, int]:
+    """Number of subjects per status (every status present, zero when none)."""
+    with wb.engine.connect() as conn:
+        rows = conn.execute(select(Subject.status, func.count()).group_by(Subject.status)).all()
+    found = {status: int(n) for status, n in rows}
+    return {status: found.get(status, 0) for status in SUBJECT_STATUSES}

@@ -1,0 +1,28 @@
+"""The write transaction every use case runs in, with audit failures turned into user messages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
+
+from models import Actor, ReasonRequired
+from models.db import unit_of_work
+from records.context import Workbench
+from records.errors import ConflictError, ValidationFailed
+
+
+@contextmanager
+def write(wb: Workbench, actor: Actor, reason: str | None = None) -> Iterator[Session]:
+    """An audited unit of work stamped with the study-definition version."""
+    try:
+        with unit_of_work(
+            wb.engine, actor, reason=reason, study_version=wb.study.study.definition_version
+        ) as session:
+            yield session
+    except ReasonRequired as err:
+        raise ValidationFailed({"reason": "give a reason for changing saved data"}) from err
+    except StaleDataError as err:
+        raise ConflictError("this record was changed by someone else; nothing was saved") from err
