@@ -114,7 +114,8 @@ EDITS = st.lists(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=EDITS)
 def test_replaying_the_audit_trail_reproduces_current_data(tmp_path_factory, edits):
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('replay') / 'w.db'}")

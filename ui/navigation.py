@@ -1,0 +1,69 @@
+"""The page registry: which pages exist and which roles may see each one.
+
+A page not passed to `st.navigation` is not routable, so this list is the first access check;
+each page's guard and the records layer are the second and third (spec/streamlit.md §1.3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+PAGES_DIR = Path(__file__).resolve().parent.parent / "app_pages"
+ALL_ROLES = ("investigator", "coordinator", "monitor", "data_manager", "admin")
+CLINICAL = ("investigator", "coordinator", "monitor", "data_manager", "admin")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    file: str
+    title: str
+    icon: str
+    section: str
+    roles: tuple[str, ...]
+
+    @property
+    def url_path(self) -> str:
+        return self.file.removesuffix(".py")
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("home.py", "Home", ":material/home:", "Study", ALL_ROLES),
+    PageSpec("subjects.py", "Subjects", ":material/group:", "Study", CLINICAL),
+    PageSpec("subject.py", "Subject", ":material/person:", "Study", CLINICAL),
+    PageSpec("visit.py", "Visit", ":material/event:", "Study", CLINICAL),
+    PageSpec(
+        "audit.py",
+        "Audit trail",
+        ":material/history:",
+        "Review",
+        ("monitor", "data_manager", "admin"),
+    ),
+    PageSpec("users.py", "Users", ":material/manage_accounts:", "Administration", ("admin",)),
+)
+
+
+def page(spec: PageSpec, default: bool = False) -> st.Page:
+    return st.Page(
+        PAGES_DIR / spec.file,
+        title=spec.title,
+        icon=spec.icon,
+        url_path=spec.url_path,
+        default=default,
+    )
+
+
+def pages_for(role: str) -> dict[str, list[st.Page]]:
+    """Sections → pages the role may open; the first page is the default."""
+    sections: dict[str, list[st.Page]] = {}
+    for spec in PAGES:
+        if role in spec.roles:
+            sections.setdefault(spec.section, []).append(page(spec, default=not sections))
+    return sections
+
+
+def link(file: str) -> str:
+    """Path of a page for st.switch_page / st.page_link."""
+    return str(PAGES_DIR / file)
