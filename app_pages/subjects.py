@@ -29,7 +29,7 @@ else:
         placeholder="Choose a screening number",
         key="open_subject_choice",
     )
-    if st.button("Open", key="open_subject", disabled=choice is None):
+    if st.button("Open subject", key="open_subject", disabled=choice is None):
         st.session_state["subject_id"] = int(
             frame.loc[frame["screening_number"] == choice, "id"].iloc[0]
         )

@@ -1,0 +1,46 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+STREAMLIT_FLAGS := --server.headless true --server.address 127.0.0.1 --server.port 8501 \
+	--browser.gatherUsageStats false
+DEMO_DB := sqlite:///$(CURDIR)/data/demo.db
+
+.PHONY: run demo test test-fast lint bench browser install
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m compileall -q -j 0 $(VENV)/lib > /dev/null || true
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) manage.py migrate
+	$(PY) -m streamlit run workbench.py $(STREAMLIT_FLAGS)
+
+demo: $(STAMP)
+	rm -f data/demo.db data/demo.db-wal data/demo.db-shm
+	$(PY) manage.py --db $(DEMO_DB) demo
+	WORKBENCH_DB_URL=$(DEMO_DB) $(PY) -m streamlit run workbench.py $(STREAMLIT_FLAGS)
+
+# Browser tests use Debian's Chromium (Playwright cannot download browsers here).
+browser:
+	@command -v chromium > /dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+test: $(STAMP) browser
+	$(PY) -m pytest
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not e2e"
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy --strict scoring
+	$(VENV)/bin/alembic check
+
+bench: $(STAMP)
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done

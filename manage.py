@@ -1,0 +1,173 @@
+"""Command line: migrate, create-user, demo, backup, verify, export.
+
+Every command takes --db URL (default: $WORKBENCH_DB_URL or the local SQLite file) and exits
+0 on success, 1 when a check finds problems or input is refused, 2 on usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from models import Actor
+from models.db import database_url, make_engine, upgrade
+from records.context import Workbench
+from records.errors import RecordsError, ValidationFailed
+from study import DEFAULT_DEFINITION, StudyDefinitionError, load_study
+
+ROLES_HELP = "investigator, coordinator, monitor, data_manager or admin"
+
+
+def _operator() -> Actor:
+    """The person at the terminal: audited by their OS account name, origin cli."""
+    name = os.environ.get("USER") or getpass.getuser() or "operator"
+    return Actor(
+        user_id=None,
+        username=f"os:{name}"[:64],
+        full_name=f"CLI operator {name}",
+        role="system",
+        origin="cli",
+    )
+
+
+def _workbench(args: argparse.Namespace) -> Workbench:
+    engine = make_engine(database_url(args.db))
+    upgrade(engine)
+    return Workbench(engine=engine, study=load_study(args.study))
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    engine = make_engine(database_url(args.db))
+    upgrade(engine)
+    print(f"schema is up to date: {engine.url.render_as_string(hide_password=True)}")
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from records import auth
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
+    wb = _workbench(args)
+    user = auth.create_user(
+        wb.engine,
+        _operator(),
+        {
+            "username": args.username,
+            "full_name": args.full_name,
+            "role": args.role,
+            "password": password,
+        },
+    )
+    print(f"created {user.role} account {user.username!r} ({user.full_name})")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from records.demo import build_demo
+
+    wb = _workbench(args)
+    summary = build_demo(wb, subjects=args.subjects, seed=args.seed)
+    print(summary.describe())
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from records.maintenance import backup
+
+    wb = _workbench(args)
+    report = backup(wb.engine, Path(args.out))
+    return _report(report, f"backup written to {args.out} and verified")
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from records.maintenance import check
+
+    report = check(_workbench(args).engine)
+    return _report(report, "database, audit chain and audit replay are intact")
+
+
+def _report(report: object, ok_text: str) -> int:
+    problems = getattr(report, "problems", ())
+    if problems:
+        print("PROBLEMS FOUND:", *(f"  - {p}" for p in problems), sep="\n", file=sys.stderr)
+        return 1
+    print(f"{ok_text} ({getattr(report, 'audit_rows', 0)} audit rows)")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from exports.listings import ListingOptions, build_listings_workbook
+
+    wb = _workbench(args)
+    subjects = tuple(args.subject) if args.subject else None
+    options = ListingOptions(
+        subject_ids=_subject_ids(wb, subjects), data_cut=args.data_cut, include_audit=args.audit
+    )
+    data = build_listings_workbook(wb, _operator(), options)
+    Path(args.out).write_bytes(data)
+    print(f"wrote {args.out} ({len(data):,} bytes)")
+    return 0
+
+
+def _subject_ids(wb: Workbench, numbers: tuple[str, ...] | None) -> tuple[int, ...] | None:
+    if numbers is None:
+        return None
+    from records.subjects import subject_frame
+
+    frame = subject_frame(wb)
+    known = dict(zip(frame["screening_number"], frame["id"], strict=True))
+    unknown = [n for n in numbers if n not in known]
+    if unknown:
+        raise ValidationFailed({"subject": f"unknown screening numbers: {', '.join(unknown)}"})
+    return tuple(int(known[n]) for n in numbers)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="manage.py", description=__doc__.splitlines()[0])
+    p.add_argument("--db", help="database URL (default: $WORKBENCH_DB_URL or data/workbench.db)")
+    p.add_argument("--study", default=str(DEFAULT_DEFINITION), help="study-definition file")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="upgrade the schema").set_defaults(func=cmd_migrate)
+    cu = sub.add_parser("create-user", help="create an account")
+    cu.add_argument("--username", required=True)
+    cu.add_argument("--full-name", required=True)
+    cu.add_argument("--role", required=True, help=ROLES_HELP)
+    cu.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    cu.set_defaults(func=cmd_create_user)
+    demo = sub.add_parser("demo", help="fill the database with a synthetic demo study")
+    demo.add_argument("--subjects", type=int, default=10)
+    demo.add_argument("--seed", type=int, default=1)
+    demo.set_defaults(func=cmd_demo)
+    bk = sub.add_parser("backup", help="online backup of the SQLite file, verified")
+    bk.add_argument("--out", required=True)
+    bk.set_defaults(func=cmd_backup)
+    sub.add_parser("verify", help="integrity check and audit chain").set_defaults(func=cmd_verify)
+    ex = sub.add_parser("export", help="export listings")
+    ex.add_argument("what", choices=["listings"])
+    ex.add_argument("--out", required=True)
+    ex.add_argument("--subject", action="append", help="screening number (repeatable)")
+    ex.add_argument("--data-cut", type=date.fromisoformat, help="YYYY-MM-DD")
+    ex.add_argument("--audit", action="store_true", help="include the audit-trail sheet")
+    ex.set_defaults(func=cmd_export)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ValidationFailed as err:
+        for field, message in err.errors.items():
+            print(f"error: {field}: {message}", file=sys.stderr)
+        return 1
+    except (RecordsError, StudyDefinitionError, FileExistsError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""Real browser tests: Debian Chromium driven by Playwright against a real `streamlit run`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+pytestmark = pytest.mark.e2e
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+            if CHROMIUM is None:
+                if os.environ.get("CI"):
+                    raise pytest.UsageError("CI needs Chromium for the browser tests")
+                item.add_marker(pytest.mark.skip(reason="Chromium is not installed"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict[str, object]:
+    return {
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args() -> dict[str, object]:
+    return {"viewport": {"width": 1400, "height": 1800}}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """A running `streamlit run workbench.py` on its own port and database file."""
+
+    def __init__(self, db_url: str) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "WORKBENCH_DB_URL": db_url}
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(REPO_ROOT / "workbench.py"),
+                "--server.headless=true",
+                "--server.address=127.0.0.1",
+                f"--server.port={self.port}",
+                "--browser.gatherUsageStats=false",
+                "--server.fileWatcherType=none",
+            ],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        self.started_in = self._wait_healthy()
+
+    def _wait_healthy(self, timeout: float = 60) -> float:
+        start = time.perf_counter()
+        while time.perf_counter() - start < timeout:
+            if self.proc.poll() is not None:
+                output = self.proc.stdout.read().decode() if self.proc.stdout else ""
+                raise RuntimeError(f"streamlit exited early:\n{output}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.read() == b"ok":
+                        return time.perf_counter() - start
+            except OSError:
+                time.sleep(0.2)
+        raise TimeoutError("streamlit did not become healthy")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+@pytest.fixture(scope="module")
+def start_server() -> Iterator[Callable[[str], Server]]:
+    servers: list[Server] = []
+
+    def _start(db_url: str) -> Server:
+        server = Server(db_url)
+        servers.append(server)
+        return server
+
+    yield _start
+    for server in servers:
+        server.stop()
+
+
+def wait_idle(page: object) -> None:
+    """Wait until the app is connected and no script run is in progress."""
+    page.wait_for_selector(  # type: ignore[attr-defined]
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000
+    )
+
+
+def screenshot(page: object, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))  # type: ignore[attr-defined]
