@@ -1,0 +1,153 @@
+"""The shared shape of composite-index results and the study's non-response (intercurrent) rules.
+
+spec/scoring.md Decisions (every result names the component(s) that decided it; "not evaluable"
+instead of a guess) and §3.3 (configurable non-response rules, reported by name).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from scoring.errors import ScoringInputError
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    """One criterion of a composite index: met (True), failed (False) or not evaluable (None)."""
+
+    name: str
+    met: bool | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseResult:
+    """A composite verdict: responder True / False / None (not evaluable), and what decided it.
+
+    `decided_by` names the failed components (False), the unevaluable ones (None), or all
+    components (True); `missing` names the absent inputs. SRI and BICLA also fill the structured
+    parts (SLEDAI change, new BILAG A/B domains, PGA change).
+    """
+
+    index: str
+    responder: bool | None
+    decided_by: tuple[str, ...]
+    components: tuple[Component, ...]
+    missing: tuple[str, ...]
+    reasons: tuple[str, ...]
+    sledai_change: int | None = None
+    new_a: tuple[str, ...] = ()
+    new_b: tuple[str, ...] = ()
+    pga_change: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NonResponseRules:
+    """Which §3.3 rules make a subject a non-responder (spec defaults: all on); set per study.
+
+    The steroid rule fires when the dose was above the protocol ceiling on at least
+    `steroid_ceiling_days` days of the window before the visit (the caller counts those days).
+    """
+
+    missing_assessment: bool = True
+    rescue_therapy: bool = True
+    steroid_ceiling: bool = True
+    steroid_ceiling_days: int = 1
+    withdrawal: bool = True
+
+    def __post_init__(self) -> None:
+        days = self.steroid_ceiling_days
+        if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+            raise ScoringInputError("steroid_ceiling_days", days, "an integer ≥ 1")
+
+
+@dataclass(frozen=True, slots=True)
+class IntercurrentEvents:
+    """What happened to the subject up to the visit, as the records layer established it (§3.3).
+
+    `assessment_missing` means the visit's assessment is definitively missing (window closed),
+    not merely "not entered yet": the latter is "not evaluable", never imputed.
+    """
+
+    assessment_missing: bool = False
+    rescue_therapy: bool = False
+    days_above_steroid_ceiling: int = 0
+    withdrawn_or_died: bool = False
+
+    def __post_init__(self) -> None:
+        days = self.days_above_steroid_ceiling
+        if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+            raise ScoringInputError("days_above_steroid_ceiling", days, "an integer ≥ 0")
+
+
+NO_EVENTS = IntercurrentEvents()
+DEFAULT_RULES = NonResponseRules()
+
+
+def rule_components(events: IntercurrentEvents, rules: NonResponseRules) -> tuple[Component, ...]:
+    """One component per enabled §3.3 rule; met is False when the rule makes a non-responder."""
+    checks = (
+        (rules.missing_assessment, "missing_assessment", events.assessment_missing,
+         "assessment missing at the visit, no imputation"),
+        (rules.rescue_therapy, "rescue_therapy", events.rescue_therapy,
+         "rescue or prohibited therapy started"),
+        (rules.steroid_ceiling, "steroid_ceiling",
+         events.days_above_steroid_ceiling >= rules.steroid_ceiling_days,
+         f"{events.days_above_steroid_ceiling} day(s) above the protocol steroid ceiling "
+         f"(fires at ≥ {rules.steroid_ceiling_days})"),
+        (rules.withdrawal, "withdrawal", events.withdrawn_or_died, "withdrawal or death"),
+    )  # fmt: skip
+    return tuple(
+        Component(
+            f"rule:{name}",
+            not fired,
+            f"rule {name} ({text}): {'fired, non-responder' if fired else 'not fired'}",
+        )
+        for enabled, name, fired, text in checks
+        if enabled
+    )
+
+
+def decide(
+    index: str,
+    components: Iterable[Component],
+    missing: Iterable[str] = (),
+    *,
+    sledai_change: int | None = None,
+    new_a: tuple[str, ...] = (),
+    new_b: tuple[str, ...] = (),
+    pga_change: Decimal | None = None,
+    outcome: tuple[str, str] = ("responder", "non-responder"),
+) -> ResponseResult:
+    """Combine components: any failed → False; else any unevaluable → None; else True.
+
+    `outcome` words the summary line, e.g. ("in LLDAS", "not in LLDAS").
+    """
+    parts = tuple(components)
+    failed = tuple(c.name for c in parts if c.met is False)
+    unknown = tuple(c.name for c in parts if c.met is None)
+    responder: bool | None
+    if failed:
+        responder, decided_by = False, failed
+        summary = f"{index}: {outcome[1]} ({', '.join(failed)})"
+    elif unknown:
+        responder, decided_by = None, unknown
+        summary = f"{index}: not evaluable ({', '.join(unknown)})"
+    else:
+        responder, decided_by = True, tuple(c.name for c in parts)
+        summary = f"{index}: {outcome[0]} (all criteria met)"
+    reasons = (summary, *(c.reason for c in parts))
+    return ResponseResult(
+        index,
+        responder,
+        decided_by,
+        parts,
+        tuple(missing),
+        reasons,
+        sledai_change,
+        new_a,
+        new_b,
+        pga_change,
+    )
