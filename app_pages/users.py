@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from models import ROLES
 from records import auth
 from records.errors import NotFound, PermissionDenied, ValidationFailed
 from ui import session
@@ -25,7 +24,7 @@ with st.form("new_user_form", enter_to_submit=False):
     show_errors(errors, "username")
     st.text_input("Full name", key="nu_full_name")
     show_errors(errors, "full_name")
-    st.selectbox("Role", ROLES, key="nu_role")
+    st.selectbox("Role", auth.ROLES, key="nu_role")
     st.text_input("Initial password", type="password", key="nu_password")
     show_errors(errors, "password")
     created = st.form_submit_button("Create account", type="primary")
@@ -52,7 +51,7 @@ st.subheader("Change role or deactivate")
 names = dict(zip(frame["username"], frame["id"], strict=True))
 with st.form("role_form", enter_to_submit=False):
     who = st.selectbox("Account", list(names), index=None, key="rc_user")
-    role = st.selectbox("Role", ROLES, key="rc_role")
+    role = st.selectbox("Role", auth.ROLES, key="rc_role")
     active = st.checkbox("Active", value=True, key="rc_active")
     reason = st.text_input("Reason", key="rc_reason")
     changed = st.form_submit_button("Apply")
