@@ -67,12 +67,46 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
     from records.demo import build_demo
 
     wb = _workbench(args)
     summary = build_demo(wb, subjects=args.subjects, seed=args.seed)
-    print(summary.describe())
+    print("demo study written:")
+    for name, count in asdict(summary).items():
+        print(f"  {name.replace('_', ' ')}: {count}")
+    print("demo accounts (this database only; passwords are new on every run):")
+    for username, role, password in _demo_accounts(wb):
+        print(f"  {username:<18} {role:<13} {password}")
     return 0
+
+
+def _demo_accounts(wb: Workbench) -> list[tuple[str, str, str]]:
+    """One account per role with a random password, created only where none exists."""
+    import secrets
+
+    from records import auth
+
+    made = []
+    existing = set(auth.user_frame(wb.engine)["username"])
+    for role in auth.ROLES:
+        username = f"demo_{role}"
+        if username in existing:
+            continue
+        password = secrets.token_urlsafe(12)
+        auth.create_user(
+            wb.engine,
+            _operator(),
+            {
+                "username": username,
+                "role": role,
+                "full_name": f"Demo {role.replace('_', ' ')}",
+                "password": password,
+            },
+        )
+        made.append((username, role, password))
+    return made
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ from models.audit_chain import append, as_text
 from models.base import ClinicalRecord
 
 _OLD_ROWS = "_audit_old_rows"
+_HEADERS = "_audit_assessment_headers"
 
 
 class AuditError(RuntimeError):
@@ -91,6 +92,7 @@ def _after_flush(session: Session, _ctx: Any) -> None:
     for obj in session.deleted:
         if _audited(obj):
             rows += _field_rows(session, obj, "delete", snapshots)
+    session.info.pop(_HEADERS, None)
     if rows:
         append(session.connection(), rows)
 
@@ -125,22 +127,31 @@ def _field_rows(
     return rows
 
 
+def _assessment_header(session: Session, assessment_id: int) -> tuple[Any, Any, Any] | None:
+    """(subject, visit, form) of an item's assessment, looked up once per flush."""
+    cache: dict[int, tuple[Any, Any, Any] | None] = session.info.setdefault(_HEADERS, {})
+    if assessment_id not in cache:
+        table = Assessment.__table__  # type: ignore[attr-defined]
+        row = (
+            session.connection()
+            .execute(
+                select(table.c.subject_id, table.c.visit_id, table.c.form_code).where(
+                    table.c.id == assessment_id
+                )
+            )
+            .first()
+        )
+        cache[assessment_id] = tuple(row) if row is not None else None  # type: ignore[assignment]
+    return cache[assessment_id]
+
+
 def _context(session: Session, obj: ClinicalRecord) -> dict[str, Any]:
     actor: Actor = session.info["actor"]
     subject_id = getattr(obj, "subject_id", None)
     visit_id = getattr(obj, "visit_id", None)
     form = getattr(obj, "form_code", None)
     if isinstance(obj, AssessmentItem):
-        table = Assessment.__table__  # type: ignore[attr-defined]
-        header = (
-            session.connection()
-            .execute(
-                select(table.c.subject_id, table.c.visit_id, table.c.form_code).where(
-                    table.c.id == obj.assessment_id
-                )
-            )
-            .first()
-        )
+        header = _assessment_header(session, obj.assessment_id)
         if header is not None:
             subject_id, visit_id, form = header
     elif type(obj).__table__.name == "subject":  # type: ignore[attr-defined]

@@ -29,7 +29,11 @@ def text(
             errors[field] = "is required"
         return None
     if not isinstance(value, str):
-        value = str(value)
+        try:
+            value = str(value)
+        except ValueError:  # e.g. an integer too long to print
+            errors[field] = "is not valid text"
+            return None
     value = value.strip()
     if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n" for ch in value):
         errors[field] = "contains control characters"
@@ -60,7 +64,8 @@ def number(
     try:
         result = float(value.strip()) if isinstance(value, str) else float(value)
     except (TypeError, ValueError, OverflowError):
-        errors[field] = f"must be a number (got {str(value)[:40]!r})"
+        shown = value[:40] if isinstance(value, str) else type(value).__name__
+        errors[field] = f"must be a number (got {shown!r})"
         return None
     if not math.isfinite(result):
         errors[field] = "must be a finite number"

@@ -6,7 +6,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from models import Assessment, DoseAdministration, LabResult, VitalSign
+from models import Assessment, DoseAdministration, LabResult, MedicalHistory, Visit, VitalSign
+from records.history import LOG_FORMS
 from study.schema import StudyDefinition
 
 FormKey = tuple[int, str]
@@ -41,4 +42,24 @@ def form_states(session: Any, study: StudyDefinition, subject_id: int) -> dict[F
     ):
         for code in dose_forms:
             states.setdefault((visit_id, code), "complete")
+    _log_forms(session, study, subject_id, states)
     return states
+
+
+def _log_forms(
+    session: Any, study: StudyDefinition, subject_id: int, states: dict[FormKey, str]
+) -> None:
+    """A log form (medical / SLE history) is complete at its visit once it has a row."""
+    categories = set(
+        session.scalars(
+            select(MedicalHistory.category).where(MedicalHistory.subject_id == subject_id)
+        )
+    )
+    visits = session.execute(
+        select(Visit.id, Visit.visit_code).where(Visit.subject_id == subject_id)
+    )
+    for visit_id, visit_code in visits:
+        forms = study.visit(visit_code).forms
+        for code, category in LOG_FORMS.items():
+            if code in forms and category in categories:
+                states.setdefault((visit_id, code), "complete")

@@ -11,7 +11,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "monitor": frozenset({"read", "read_audit", "export"}),
     "data_manager": frozenset({"read", "read_audit", "export", "manage_study"}),
     "admin": frozenset({"read", "read_audit", "manage_users", "export"}),
-    "system": frozenset({"read", "write_clinical", "enrol", "manage_users", "export"}),
+    "system": frozenset(
+        {"read", "read_audit", "write_clinical", "enrol", "manage_users", "export"}
+    ),
 }
 
 

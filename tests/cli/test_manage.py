@@ -91,3 +91,34 @@ def test_backup_round_trip(db, tmp_path):
     again = manage("--db", f"sqlite:///{out}", "verify")
     assert again.returncode == 0, again.stderr
     assert manage("--db", db, "backup", "--out", str(out)).returncode == 1  # never overwrites
+
+
+def test_demo_builds_an_audited_study_and_prints_accounts(tmp_path):
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    result = manage("--db", url, "demo", "--subjects", "4", "--seed", "3")
+    assert result.returncode == 0, result.stderr
+    assert "screened: 4" in result.stdout
+    accounts = [line.split() for line in result.stdout.splitlines()
+                if line.strip().startswith("demo_")]
+    assert {a[1] for a in accounts} == {"investigator", "coordinator", "monitor",
+                                        "data_manager", "admin"}
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        origins = {r[0] for r in conn.execute("SELECT DISTINCT origin FROM auditevent "
+                                              "WHERE entity = 'subject'")}
+        subjects = conn.execute("SELECT count(*) FROM subject").fetchone()[0]
+    assert origins == {"cli"} and subjects == 4
+    assert manage("--db", url, "verify").returncode == 0
+
+
+def test_export_listings_from_the_command_line(tmp_path):
+    from openpyxl import load_workbook
+
+    url = f"sqlite:///{tmp_path / 'export.db'}"
+    assert manage("--db", url, "demo", "--subjects", "3").returncode == 0
+    out = tmp_path / "listings.xlsx"
+    result = manage("--db", url, "export", "listings", "--out", str(out), "--audit")
+    assert result.returncode == 0, result.stderr
+    book = load_workbook(out, read_only=True)
+    assert book.sheetnames[0] == "Cover" and len(book.sheetnames) > 20
+    unknown = manage("--db", url, "export", "listings", "--out", str(out), "--subject", "nope")
+    assert unknown.returncode == 1 and "unknown screening numbers" in unknown.stderr

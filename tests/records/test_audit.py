@@ -20,8 +20,16 @@ from study import load_study
 
 
 def _screen(wb: Workbench, actor: Actor, number: str = "S-001") -> int:
-    return screen_subject(wb, actor, {"screening_number": number, "sex": "F",
-                                      "birth_year": 1985, "consent_date": date(2025, 2, 1)}).id
+    return screen_subject(
+        wb,
+        actor,
+        {
+            "screening_number": number,
+            "sex": "F",
+            "birth_year": 1985,
+            "consent_date": date(2025, 2, 1),
+        },
+    ).id
 
 
 def _rows(wb: Workbench, sql: str) -> list[tuple]:
@@ -31,8 +39,11 @@ def _rows(wb: Workbench, sql: str) -> list[tuple]:
 
 def test_create_writes_one_row_per_field_with_who_and_origin(wb, actor):
     subject_id = _screen(wb, actor)
-    rows = _rows(wb, "SELECT field, old_value, new_value, username, user_role, origin, action "
-                     f"FROM auditevent WHERE entity='subject' AND record_id={subject_id}")
+    rows = _rows(
+        wb,
+        "SELECT field, old_value, new_value, username, user_role, origin, action "
+        f"FROM auditevent WHERE entity='subject' AND record_id={subject_id}",
+    )
     by_field = {r[0]: r for r in rows}
     assert by_field["screening_number"][1:3] == (None, "S-001")
     assert by_field["sex"][2] == "F"
@@ -45,8 +56,9 @@ def test_update_records_old_and_new_value_and_reason(wb, actor):
     subject_id = _screen(wb, actor)
     with unit_of_work(wb.engine, actor, reason="transcription error") as s:
         s.get(Subject, subject_id).sex = "M"
-    rows = _rows(wb, "SELECT field, old_value, new_value, reason FROM auditevent "
-                     "WHERE action='update'")
+    rows = _rows(
+        wb, "SELECT field, old_value, new_value, reason FROM auditevent WHERE action='update'"
+    )
     assert rows == [("sex", "F", "M", "transcription error")]
 
 
@@ -60,12 +72,16 @@ def test_update_without_reason_is_refused_and_nothing_changes(wb, actor):
 def test_delete_records_old_values(wb, actor):
     subject_id = _screen(wb, actor)
     with unit_of_work(wb.engine, actor, reason="entered on wrong subject") as s:
-        visit = s.exec(select(Visit).where(Visit.subject_id == subject_id,
-                                           Visit.visit_code == "V2")).one()
+        visit = s.exec(
+            select(Visit).where(Visit.subject_id == subject_id, Visit.visit_code == "V2")
+        ).one()
         visit_id = visit.id
         s.delete(visit)
-    rows = _rows(wb, "SELECT field, old_value, new_value FROM auditevent "
-                     f"WHERE action='delete' AND record_id={visit_id}")
+    rows = _rows(
+        wb,
+        "SELECT field, old_value, new_value FROM auditevent "
+        f"WHERE action='delete' AND record_id={visit_id}",
+    )
     assert ("visit_code", "V2", None) in rows
 
 
@@ -78,8 +94,9 @@ def test_write_without_actor_is_refused(wb):
             s.flush()
 
 
-@pytest.mark.parametrize("sql", ["UPDATE auditevent SET reason = 'x'",
-                                 "DELETE FROM auditevent WHERE id = 1"])
+@pytest.mark.parametrize(
+    "sql", ["UPDATE auditevent SET reason = 'x'", "DELETE FROM auditevent WHERE id = 1"]
+)
 def test_database_refuses_update_and_delete_on_audit_table(wb, actor, sql):
     _screen(wb, actor)
     with pytest.raises(DatabaseError, match="append-only"), wb.engine.begin() as conn:
@@ -108,14 +125,18 @@ def test_verify_detects_a_removed_row(wb, actor):
 
 
 EDITS = st.lists(
-    st.tuples(st.sampled_from(["sex", "birth_year", "status_reason", "delete_visit", "add"]),
-              st.integers(min_value=0, max_value=5)),
-    min_size=1, max_size=12,
+    st.tuples(
+        st.sampled_from(["sex", "birth_year", "status_reason", "delete_visit", "add"]),
+        st.integers(min_value=0, max_value=5),
+    ),
+    min_size=1,
+    max_size=12,
 )
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(edits=EDITS)
 def test_replaying_the_audit_trail_reproduces_current_data(tmp_path_factory, edits):
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('replay') / 'w.db'}")

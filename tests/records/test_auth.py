@@ -13,8 +13,15 @@ PASSWORD = "correct horse battery"
 
 
 def _admin(engine) -> auth.UserRead:
-    return auth.create_first_admin(engine, {"username": "ada", "full_name": "Ada Admin",
-                                            "password": PASSWORD, "password_confirm": PASSWORD})
+    return auth.create_first_admin(
+        engine,
+        {
+            "username": "ada",
+            "full_name": "Ada Admin",
+            "password": PASSWORD,
+            "password_confirm": PASSWORD,
+        },
+    )
 
 
 def _actions(engine) -> list[str]:
@@ -42,8 +49,15 @@ def test_short_password_and_mismatch_are_refused_per_field(engine):
         auth.create_first_admin(engine, {"username": "a", "full_name": "A", "password": "short"})
     assert "password" in err.value.errors
     with pytest.raises(ValidationFailed) as err:
-        auth.create_first_admin(engine, {"username": "a", "full_name": "A",
-                                         "password": PASSWORD, "password_confirm": "other one!!"})
+        auth.create_first_admin(
+            engine,
+            {
+                "username": "a",
+                "full_name": "A",
+                "password": PASSWORD,
+                "password_confirm": "other one!!",
+            },
+        )
     assert "password_confirm" in err.value.errors
 
 
@@ -68,24 +82,34 @@ def test_lockout_after_repeated_failures(engine):
 
 def test_only_admins_manage_users_and_role_changes_are_audited(engine):
     admin = auth.actor_for(_admin(engine))
-    inv = auth.create_user(engine, admin, {"username": "ivy", "full_name": "Ivy Inv",
-                                           "role": "investigator", "password": PASSWORD})
+    inv = auth.create_user(
+        engine,
+        admin,
+        {"username": "ivy", "full_name": "Ivy Inv", "role": "investigator", "password": PASSWORD},
+    )
     with pytest.raises(PermissionDenied):
-        auth.create_user(engine, auth.actor_for(inv), {"username": "x", "full_name": "X",
-                                                       "role": "admin", "password": PASSWORD})
+        auth.create_user(
+            engine,
+            auth.actor_for(inv),
+            {"username": "x", "full_name": "X", "role": "admin", "password": PASSWORD},
+        )
     changed = auth.set_role(engine, admin, inv.id, "monitor", True, "moved to monitoring")
     assert changed.role == "monitor"
     with engine.connect() as conn:
-        row = conn.execute(text("SELECT old_value, new_value, reason FROM auditevent "
-                                "WHERE action='role_change'")).one()
+        row = conn.execute(
+            text("SELECT old_value, new_value, reason FROM auditevent WHERE action='role_change'")
+        ).one()
     assert tuple(row) == ("investigator", "monitor", "moved to monitoring")
 
 
 def test_usernames_are_never_reused(engine):
     admin = auth.actor_for(_admin(engine))
     with pytest.raises(ValidationFailed, match="never reused"):
-        auth.create_user(engine, admin, {"username": "ada", "full_name": "Other",
-                                         "role": "monitor", "password": PASSWORD})
+        auth.create_user(
+            engine,
+            admin,
+            {"username": "ada", "full_name": "Other", "role": "monitor", "password": PASSWORD},
+        )
 
 
 def test_admin_cannot_lock_themselves_out(engine):
@@ -96,8 +120,11 @@ def test_admin_cannot_lock_themselves_out(engine):
 
 def test_deactivated_account_cannot_log_in(engine):
     admin = auth.actor_for(_admin(engine))
-    user = auth.create_user(engine, admin, {"username": "mo", "full_name": "Mo Monitor",
-                                            "role": "monitor", "password": PASSWORD})
+    user = auth.create_user(
+        engine,
+        admin,
+        {"username": "mo", "full_name": "Mo Monitor", "role": "monitor", "password": PASSWORD},
+    )
     auth.set_role(engine, admin, user.id, "monitor", False, "left the study")
     with pytest.raises(PermissionDenied, match="deactivated"):
         auth.authenticate(engine, "mo", PASSWORD)
@@ -108,5 +135,13 @@ def test_monitor_role_is_read_only(wb):
 
     monitor = Actor(None, "mo", "Mo", "monitor")
     with pytest.raises(PermissionDenied):
-        screen_subject(wb, monitor, {"screening_number": "S1", "sex": "F", "birth_year": 1980,
-                                     "consent_date": "2025-01-02"})
+        screen_subject(
+            wb,
+            monitor,
+            {
+                "screening_number": "S1",
+                "sex": "F",
+                "birth_year": 1980,
+                "consent_date": "2025-01-02",
+            },
+        )

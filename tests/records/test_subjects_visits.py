@@ -13,8 +13,13 @@ from records import subjects, visits
 from records.errors import ConflictError, ValidationFailed
 
 TODAY = date(2025, 9, 1)
-VALID = {"screening_number": "001-0007", "sex": "F", "birth_date": "1984-05-02",
-         "consent_date": "2025-02-01", "consent_time": "09:30"}
+VALID = {
+    "screening_number": "001-0007",
+    "sex": "F",
+    "birth_date": "1984-05-02",
+    "consent_date": "2025-02-01",
+    "consent_time": "09:30",
+}
 
 
 def test_screening_creates_subject_and_planned_visits(wb, actor):
@@ -24,10 +29,17 @@ def test_screening_creates_subject_and_planned_visits(wb, actor):
     assert codes == ["SCR", "V1", "V2", "V3", "V4", "V5", "V6", "V7", "V8", "V9", "V10", "V11"]
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("screening_number", ""), ("sex", "X"), ("consent_date", "2025-13-01"),
-    ("consent_date", "2030-01-01"), ("birth_date", "not a date"), ("consent_time", "25:99"),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("screening_number", ""),
+        ("sex", "X"),
+        ("consent_date", "2025-13-01"),
+        ("consent_date", "2030-01-01"),
+        ("birth_date", "not a date"),
+        ("consent_time", "25:99"),
+    ],
+)
 def test_each_invalid_field_gets_its_own_message_and_nothing_is_saved(wb, actor, field, value):
     with pytest.raises(ValidationFailed) as err:
         subjects.screen_subject(wb, actor, {**VALID, field: value}, today=TODAY)
@@ -53,8 +65,9 @@ def test_stale_edit_is_refused_with_the_current_values(wb, actor):
     s = subjects.screen_subject(wb, actor, VALID, today=TODAY)
     subjects.update_subject(wb, actor, s.id, {**VALID, "sex": "M"}, "typo", s.version_id, TODAY)
     with pytest.raises(ConflictError) as err:
-        subjects.update_subject(wb, actor, s.id, {**VALID, "consent_time": "10:00"}, "x",
-                                s.version_id, TODAY)
+        subjects.update_subject(
+            wb, actor, s.id, {**VALID, "consent_time": "10:00"}, "x", s.version_id, TODAY
+        )
     assert err.value.current["sex"] == "M"
 
 
@@ -75,12 +88,15 @@ def test_visit_before_consent_is_refused(wb, actor):
     assert "consent" in err.value.errors["actual_date"]
 
 
-@pytest.mark.parametrize(("actual", "out", "off"), [
-    (date(2025, 3, 16), False, None),  # day 14 exactly
-    (date(2025, 3, 18), False, None),  # day 16 = +2, edge of ±2
-    (date(2025, 3, 19), True, 1),  # day 17: one day late
-    (date(2025, 3, 13), True, -1),  # day 11: one day early
-])
+@pytest.mark.parametrize(
+    ("actual", "out", "off"),
+    [
+        (date(2025, 3, 16), False, None),  # day 14 exactly
+        (date(2025, 3, 18), False, None),  # day 16 = +2, edge of ±2
+        (date(2025, 3, 19), True, 1),  # day 17: one day late
+        (date(2025, 3, 13), True, -1),  # day 11: one day early
+    ],
+)
 def test_out_of_window_is_flagged_not_refused(wb, actor, actual, out, off):
     sid = _dosed(wb, actor, date(2025, 3, 3))
     v5 = next(r for r in visits.calendar(wb, sid, TODAY) if r.visit_code == "V5")
@@ -102,11 +118,14 @@ def test_correcting_a_visit_date_needs_a_reason(wb, actor):
     visits.record_visit_date(wb, actor, v2.visit_id, date(2025, 3, 4), today=TODAY)
     with pytest.raises(ValidationFailed):
         visits.record_visit_date(wb, actor, v2.visit_id, date(2025, 3, 5), today=TODAY)
-    visits.record_visit_date(wb, actor, v2.visit_id, date(2025, 3, 5), reason="wrong day",
-                             today=TODAY)
+    visits.record_visit_date(
+        wb, actor, v2.visit_id, date(2025, 3, 5), reason="wrong day", today=TODAY
+    )
     with wb.engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM auditevent WHERE reason='wrong day'")
-                            ).scalar() >= 1
+        assert (
+            conn.execute(text("SELECT count(*) FROM auditevent WHERE reason='wrong day'")).scalar()
+            >= 1
+        )
 
 
 def test_unscheduled_and_early_termination_visits(wb, actor):

@@ -1,0 +1,175 @@
+"""Medical history and SLE history rows (SDTM MH), and the partial-date parsing other logs share.
+
+Partial dates are right-truncated ISO 8601 kept as entered, never imputed (spec/records.md §4.3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Actor, MedicalHistory, Subject
+from models.db import read_session
+from records import fields
+from records.assessments import audited, last_change, stale
+from records.context import Workbench
+from records.errors import NotFound, ValidationFailed
+from records.instruments import screen
+from records.permissions import require
+from scoring.dates import PartialDate, parse_partial_date
+from scoring.errors import ScoringInputError
+
+LOG_FORMS: dict[str, str] = {"MH": "GENERAL", "SLEHX": "SLE"}
+"""Log form code → MH category its rows carry (forms_status marks the form complete from them)."""
+FIELDS = ("category", "term", "start", "ongoing", "note")
+_DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD (partial dates allowed)"
+
+
+def partial_date(
+    errors: fields.Errors,
+    field: str,
+    value: Any,
+    *,
+    required: bool = False,
+    with_time: bool = False,
+    not_after: date | None = None,
+) -> PartialDate | None:
+    """A (partial) ISO 8601 date, or date and hh:mm with `with_time`; messages name `field`."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            errors[field] = "is required"
+        return None
+    if isinstance(value, datetime):
+        value = value.strftime("%Y-%m-%dT%H:%M") if with_time else value.date().isoformat()
+    elif isinstance(value, date):
+        value = value.isoformat()
+    if not isinstance(value, str) or len(value) > 30:
+        errors[field] = f"must be a date as {_DATE_FORMS}"
+        return None
+    try:
+        parsed = parse_partial_date(value)
+    except ScoringInputError:
+        parsed = None
+    if parsed is None or parsed.year < 1900 or (parsed.hour is not None and not with_time):
+        errors[field] = f"must be a date as {_DATE_FORMS}" + (", with hh:mm" if with_time else "")
+        return None
+    if parsed.second is not None or (parsed.hour is not None and parsed.minute is None):
+        errors[field] = "give a time as hh:mm"
+        return None
+    if not_after is not None and parsed.certainly_on_or_after(not_after + timedelta(days=1)):
+        errors[field] = f"cannot be after {not_after.isoformat()}"
+        return None
+    return parsed
+
+
+def ends_before(start: PartialDate | None, end: PartialDate | None) -> bool:
+    """True when `end` certainly lies before `start` (comparable partial dates only)."""
+    return start is not None and end is not None and end.latest() < start.earliest()
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRead:
+    """One medical- or SLE-history row as pages and listings see it."""
+
+    id: int
+    subject_id: int
+    category: str
+    term: str
+    start: str | None
+    ongoing: bool
+    note: str | None
+    version: int
+    last_changed_by: str | None
+    last_changed_at: str | None
+
+
+def _read(session: Session, row: MedicalHistory) -> HistoryRead:
+    who, when = last_change(session, row.subject_id, {"medicalhistory": [int(row.id)]})  # type: ignore[arg-type]
+    return HistoryRead(
+        **{f: getattr(row, f) for f in ("id", "subject_id", *FIELDS)},
+        version=int(row.version_id or 0),
+        last_changed_by=who,
+        last_changed_at=when,
+    )
+
+
+def _validate(
+    wb: Workbench, values: Mapping[str, Any], consent: date, today: date
+) -> dict[str, Any]:
+    """Typed history fields; a start after consent belongs on the AE form, not here."""
+    errors: fields.Errors = {}
+    values = screen(values, FIELDS, errors)
+    categories = tuple(code for code, _ in wb.study.codelists.get("MH_CATEGORY", ()))
+    clean = {
+        "category": fields.choice(
+            errors, "category", values.get("category"), categories, required=True
+        ),
+        "term": fields.text(errors, "term", values.get("term"), required=True, max_length=200),
+        "ongoing": fields.flag(values.get("ongoing")),
+        "note": fields.text(errors, "note", values.get("note"), max_length=1000),
+    }
+    start = partial_date(errors, "start", values.get("start"), not_after=today)
+    if start is not None and start.certainly_on_or_after(consent + timedelta(days=1)):
+        errors["start"] = "starts after consent: record it as an adverse event"
+    if errors:
+        raise ValidationFailed(errors)
+    return {**clean, "start": start.iso if start else None}
+
+
+def save_history(
+    wb: Workbench,
+    actor: Actor,
+    *,
+    subject_id: int,
+    values: Mapping[str, Any],
+    history_id: int | None = None,
+    reason: str | None = None,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> HistoryRead:
+    """Add a history row, or edit one (`history_id` + version; a changed value needs a reason)."""
+    require(actor, "write_clinical")
+    with audited(wb, actor, reason, lambda: _current(wb, history_id)) as session:
+        subject = session.get(Subject, subject_id)
+        if subject is None:
+            raise NotFound(f"subject {subject_id} does not exist")
+        clean = _validate(wb, values, subject.consent_date, today or date.today())
+        row = MedicalHistory(subject_id=subject_id, **clean)
+        if history_id is not None:
+            row = _existing(session, subject_id, history_id, expected_version)
+            for name, value in clean.items():
+                setattr(row, name, value)
+        session.add(row)
+        session.flush()
+        return _read(session, row)
+
+
+def _existing(
+    session: Session, subject_id: int, history_id: int, expected_version: int | None
+) -> MedicalHistory:
+    row = session.get(MedicalHistory, history_id)
+    if row is None or row.subject_id != subject_id:
+        raise NotFound(f"history row {history_id} does not exist for this subject")
+    if row.version_id != expected_version:
+        raise stale("history row", asdict(_read(session, row)))
+    return row
+
+
+def _current(wb: Workbench, history_id: int | None) -> dict[str, Any]:
+    with read_session(wb.engine) as session:
+        row = session.get(MedicalHistory, history_id) if history_id else None
+        return {} if row is None else asdict(_read(session, row))
+
+
+def list_history(wb: Workbench, subject_id: int, category: str | None = None) -> list[HistoryRead]:
+    """The subject's history rows in entry order, optionally of one category."""
+    query = select(MedicalHistory).where(MedicalHistory.subject_id == subject_id)
+    if category is not None:
+        query = query.where(MedicalHistory.category == category)
+    with read_session(wb.engine) as session:
+        return [_read(session, row) for row in session.scalars(query.order_by(MedicalHistory.id))]

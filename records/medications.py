@@ -1,0 +1,230 @@
+"""Concomitant medications and corticosteroid regimens as dated rows (SDTM CM).
+
+Prednisone-equivalent mg/day per row and the per-subject daily series come from
+`scoring.steroids` (spec/scoring.md §6.1–6.2); they are derived, never stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Actor, Medication, Subject
+from models.db import read_session
+from records import fields
+from records.assessments import audited, last_change, stale
+from records.context import Workbench
+from records.errors import NotFound, ValidationFailed
+from records.history import ends_before, partial_date
+from records.instruments import screen
+from records.permissions import require
+from scoring import steroids
+from scoring.dates import PartialDate, parse_partial_date
+from scoring.errors import ScoringInputError
+from scoring.steroid_table import FREQUENCIES, ONCE
+
+FIELDS = (
+    "drug", "dose", "dose_unit", "route", "frequency", "start", "stop", "ongoing",
+    "indication", "corticosteroid", "pulse",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class MedicationRead:
+    """A medication row with its derived prednisone-equivalent mg/day (corticosteroids only)."""
+
+    id: int
+    subject_id: int
+    drug: str
+    dose: float | None
+    dose_unit: str | None
+    route: str | None
+    frequency: str | None
+    start: str
+    stop: str | None
+    ongoing: bool
+    indication: str | None
+    corticosteroid: bool
+    pulse: bool
+    version: int
+    prednisone_equivalent_mg_per_day: float | None
+    prednisone_reason: str | None
+    last_changed_by: str | None
+    last_changed_at: str | None
+
+
+def regimen(row: Medication) -> steroids.Regimen | None:
+    """The scoring regimen of a corticosteroid row; partial dates bounded outwards (§6.2)."""
+    if not row.corticosteroid or row.dose is None or not row.frequency:
+        return None
+    start = parse_partial_date(row.start).earliest().date()
+    stop = parse_partial_date(row.stop).latest().date() if row.stop else None
+    if row.frequency == ONCE:
+        stop = None
+    return steroids.Regimen(
+        row.drug, row.dose, row.frequency, row.route or "", start, stop, is_pulse=row.pulse
+    )
+
+
+def _prednisone(row: Medication) -> tuple[float | None, str | None]:
+    reg = regimen(row)
+    if reg is None:
+        return None, None
+    if not reg.is_systemic:
+        return None, f"route {row.route or 'not given'} is not systemic: not counted (§6.1)"
+    mg = steroids.daily_prednisone_equivalent(reg.drug, reg.dose_mg, reg.frequency)
+    per = "on the day given" if row.frequency == ONCE else "per day"
+    return mg, f"{row.dose:g} mg {row.drug} {row.frequency} = {mg:g} mg prednisone {per}"
+
+
+def _read(session: Session, row: Medication) -> MedicationRead:
+    who, when = last_change(session, row.subject_id, {"medication": [int(row.id)]})  # type: ignore[arg-type]
+    mg, why = _prednisone(row)
+    return MedicationRead(
+        **{f: getattr(row, f) for f in ("id", "subject_id", *FIELDS)},
+        version=int(row.version_id or 0),
+        prednisone_equivalent_mg_per_day=mg,
+        prednisone_reason=why,
+        last_changed_by=who,
+        last_changed_at=when,
+    )
+
+
+def _codes(wb: Workbench, codelist: str) -> tuple[str, ...]:
+    return tuple(code for code, _ in wb.study.codelists.get(codelist, ()))
+
+
+def _dates(
+    values: Mapping[str, Any], today: date, errors: fields.Errors
+) -> tuple[PartialDate | None, PartialDate | None]:
+    start = partial_date(errors, "start", values.get("start"), required=True, not_after=today)
+    stop = partial_date(errors, "stop", values.get("stop"), not_after=today)
+    if ends_before(start, stop):
+        errors["stop"] = "cannot be before the start"
+    if stop is not None and fields.flag(values.get("ongoing")):
+        errors["ongoing"] = "a medication with a stop date is not ongoing"
+    return start, stop
+
+
+def _check_steroid(clean: dict[str, Any], start: PartialDate | None, errors: fields.Errors) -> None:
+    """A corticosteroid row must convert to prednisone: known drug, mg dose, dosing frequency."""
+    try:
+        steroids.prednisone_factor(clean["drug"] or "")
+    except ScoringInputError:
+        errors.setdefault("drug", "is not a corticosteroid with a prednisone equivalence (§6.1)")
+    if clean["dose"] is None:
+        errors.setdefault("dose", "is required for a corticosteroid")
+    if (clean["dose_unit"] or "").lower() != "mg":
+        errors.setdefault("dose_unit", "must be mg for a corticosteroid")
+    if clean["frequency"] not in FREQUENCIES:
+        errors.setdefault("frequency", f"must be one of {', '.join(FREQUENCIES)}")
+    if clean["route"] is None:
+        errors.setdefault("route", "is required for a corticosteroid")
+    once = clean["frequency"] == ONCE
+    if once and clean["stop"] not in (None, start.iso if start else None):
+        errors.setdefault("stop", "a single dose (ONCE) stops on its start date")
+
+
+def _validate(wb: Workbench, values: Mapping[str, Any], today: date) -> dict[str, Any]:
+    """Typed CM fields; stop ≥ start (partial dates compared by their bounds, records §4.3)."""
+    errors: fields.Errors = {}
+    values = screen(values, FIELDS, errors)
+    get = values.get
+    clean: dict[str, Any] = {
+        "drug": fields.text(errors, "drug", get("drug"), required=True, max_length=200),
+        "dose": fields.number(errors, "dose", get("dose"), minimum=0, maximum=100_000),
+        "dose_unit": fields.text(errors, "dose_unit", get("dose_unit"), max_length=20),
+        "route": fields.choice(errors, "route", get("route"), _codes(wb, "ROUTE")),
+        "frequency": fields.choice(errors, "frequency", get("frequency"), _codes(wb, "FREQ")),
+        "indication": fields.text(errors, "indication", get("indication"), max_length=200),
+        "corticosteroid": fields.flag(get("corticosteroid")),
+        "pulse": fields.flag(get("pulse")),
+    }
+    start, stop = _dates(values, today, errors)
+    clean.update(start=start.iso if start else None, stop=stop.iso if stop else None)
+    clean["ongoing"] = stop is None and fields.flag(get("ongoing"))
+    if clean["corticosteroid"]:
+        _check_steroid(clean, start, errors)
+    elif clean["pulse"]:
+        errors["pulse"] = "only a corticosteroid can be a pulse"
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
+def save_medication(
+    wb: Workbench,
+    actor: Actor,
+    *,
+    subject_id: int,
+    values: Mapping[str, Any],
+    medication_id: int | None = None,
+    reason: str | None = None,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> MedicationRead:
+    """Add a medication row, or edit one (`medication_id` + version; changes need a reason)."""
+    require(actor, "write_clinical")
+    clean = _validate(wb, values, today or date.today())
+    with audited(wb, actor, reason, lambda: _current(wb, medication_id)) as session:
+        if session.get(Subject, subject_id) is None:
+            raise NotFound(f"subject {subject_id} does not exist")
+        row = Medication(subject_id=subject_id, **clean)
+        if medication_id is not None:
+            row = _existing(session, subject_id, medication_id, expected_version)
+            for name, value in clean.items():
+                setattr(row, name, value)
+        session.add(row)
+        session.flush()
+        return _read(session, row)
+
+
+def _existing(
+    session: Session, subject_id: int, medication_id: int, expected_version: int | None
+) -> Medication:
+    row = session.get(Medication, medication_id)
+    if row is None or row.subject_id != subject_id:
+        raise NotFound(f"medication {medication_id} does not exist for this subject")
+    if row.version_id != expected_version:
+        raise stale("medication", asdict(_read(session, row)))
+    return row
+
+
+def _current(wb: Workbench, medication_id: int | None) -> dict[str, Any]:
+    with read_session(wb.engine) as session:
+        row = session.get(Medication, medication_id) if medication_id else None
+        return {} if row is None else asdict(_read(session, row))
+
+
+def _rows(session: Session, subject_id: int, steroids_only: bool = False) -> list[Medication]:
+    query = select(Medication).where(Medication.subject_id == subject_id)
+    if steroids_only:
+        query = query.where(Medication.corticosteroid)  # type: ignore[arg-type]
+    return list(session.scalars(query.order_by(Medication.start, Medication.id)))
+
+
+def list_medications(
+    wb: Workbench, subject_id: int, *, corticosteroids: bool | None = None
+) -> list[MedicationRead]:
+    """The subject's medication rows by start date; optionally only (or no) corticosteroids."""
+    with read_session(wb.engine) as session:
+        reads = [_read(session, row) for row in _rows(session, subject_id)]
+    return [r for r in reads if corticosteroids is None or r.corticosteroid == corticosteroids]
+
+
+def steroid_series(
+    wb: Workbench, subject_id: int, start: date | None = None, end: date | None = None
+) -> steroids.SteroidSeries:
+    """Daily prednisone-equivalent mg from consent (default) to `end` (default today), §6.2."""
+    with read_session(wb.engine) as session:
+        subject = session.get(Subject, subject_id)
+        if subject is None:
+            raise NotFound(f"subject {subject_id} does not exist")
+        regimens = [r for row in _rows(session, subject_id, True) if (r := regimen(row))]
+    first = start or subject.consent_date
+    return steroids.daily_series(regimens, first, max(first, end or date.today()))
