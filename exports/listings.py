@@ -1,0 +1,262 @@
+"""The regulator listings workbook: cover, one sheet per ICH E3 16.2 listing, dictionary,
+codelists and an optional audit-trail extract, built in one call and audited as an export.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from exports.xlsx_workbook import (
+    CellKind,
+    SheetColumn,
+    SheetLayout,
+    SheetResult,
+    SheetWriter,
+    canonical_cells,
+    open_workbook,
+)
+from models import Actor
+from models.audit_chain import append
+from models.db import unit_of_work
+from records.context import Workbench
+from records.errors import ValidationFailed
+from records.listings import Listing, Scope
+from records.listings.snapshot import AuditRange, read_snapshot
+from records.permissions import require
+from study.schema import StudyDefinition
+from version import APP_VERSION
+
+CELL_KIND: dict[str, CellKind] = {
+    "id": "text", "text": "text", "longtext": "text", "code": "text", "date": "date",
+    "datetime": "datetime", "int": "number", "float": "number", "day": "number",
+}  # fmt: skip
+COVER = "Cover"
+SERIALISATION = (
+    "SHA-256 of each sheet = SHA-256 of one compact UTF-8 JSON array: the column labels, then "
+    "each data row below them as an array of the cell values as stored (blank = null)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ListingOptions:
+    """Export scope: all subjects or a selection (database ids), data cut, audit-trail extract."""
+
+    subject_ids: tuple[int, ...] | None = None
+    data_cut: date | None = None
+    include_audit: bool = False
+    audit_from: date | None = None
+    audit_to: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListingsExport:
+    """The workbook bytes with its file name and what the cover attests for each sheet."""
+
+    content: bytes
+    file_name: str
+    sheets: tuple[SheetResult, ...]
+    exported_at: str
+
+
+def listings_file_name(study: StudyDefinition, data_cut: date | None) -> str:
+    """File name carrying protocol, NCT number and data cut, safe on every file system."""
+    cut = f"cut-{data_cut.isoformat()}" if data_cut else "all-data"
+    name = f"{study.study.protocol}_{study.study.id}_listings_{cut}.xlsx"
+    return re.sub(r"[^A-Za-z0-9._-]", "-", name)
+
+
+def build_listings_workbook(wb: Workbench, actor: Actor, options: ListingOptions) -> bytes:
+    """The listings workbook as bytes (see `build_listings_export`)."""
+    return build_listings_export(wb, actor, options).content
+
+
+def build_listings_export(wb: Workbench, actor: Actor, options: ListingOptions) -> ListingsExport:
+    """Check permission and options, read one snapshot, write the workbook, audit the export."""
+    require(actor, "export")
+    if options.include_audit:
+        require(actor, "read_audit")
+    _validate(options)
+    exported_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    audit = AuditRange(options.audit_from, options.audit_to) if options.include_audit else None
+    snapshot = read_snapshot(
+        wb.engine, wb.study, Scope(options.subject_ids, options.data_cut), audit
+    )
+    stamp = _Stamp(actor, exported_at, snapshot.database_status, options)
+    content, results = _write(wb.study, list(snapshot.sheets), stamp)
+    file_name = listings_file_name(wb.study, options.data_cut)
+    _audit(wb, actor, options, file_name, results)
+    return ListingsExport(content, file_name, results, exported_at)
+
+
+def _validate(options: ListingOptions) -> None:
+    errors = {}
+    if options.audit_from and options.audit_to and options.audit_from > options.audit_to:
+        errors["audit_to"] = "must not be before audit_from"
+    if errors:
+        raise ValidationFailed(errors)
+
+
+@dataclass(frozen=True, slots=True)
+class _Stamp:
+    actor: Actor
+    exported_at: str
+    status: str
+    options: ListingOptions
+
+
+def _write(
+    study: StudyDefinition, sheets: list[Listing], stamp: _Stamp
+) -> tuple[bytes, tuple[SheetResult, ...]]:
+    buffer = io.BytesIO()
+    book = open_workbook(buffer)
+    book.set_properties(
+        {
+            "title": f"{study.study.protocol} patient data listings",
+            "author": stamp.actor.full_name,
+            "company": study.study.sponsor,
+            "created": datetime.strptime(stamp.exported_at, "%Y-%m-%dT%H:%M:%SZ"),
+        }
+    )
+    writer = SheetWriter(book)
+    cover = book.add_worksheet(COVER)
+    results = tuple(_write_listing(book, writer, study, listing, stamp) for listing in sheets)
+    _write_cover(writer, cover, study, sheets, results, stamp)
+    book.close()
+    return buffer.getvalue(), results
+
+
+def _write_listing(
+    book: Any, writer: SheetWriter, study: StudyDefinition, listing: Listing, stamp: _Stamp
+) -> SheetResult:
+    columns = [
+        SheetColumn(c.label, CELL_KIND[c.kind], c.kind == "longtext") for c in listing.columns
+    ]
+    cells = []
+    for c, column in zip(listing.columns, columns, strict=True):
+        series = listing.frame[c.name]
+        cells.append(canonical_cells(series.tolist(), series.isna().tolist(), column.kind))
+    layout = SheetLayout(
+        header_lines=sheet_header(study, listing, stamp.options.data_cut, stamp.status),
+        freeze_columns=sum(1 for c in listing.columns[:3] if c.key),
+        print_header=f"{study.study.protocol} {study.study.id} – Listing {listing.number}",
+        print_footer=f"{listing.title}; data cut {stamp.options.data_cut or 'none'}",
+    )
+    return writer.write(book.add_worksheet(listing.sheet), layout, columns, cells)
+
+
+def sheet_header(
+    study: StudyDefinition, listing: Listing, data_cut: date | None, status: str
+) -> tuple[str, ...]:
+    """The header block of a listing sheet: no timestamps, so sheet data stay reproducible."""
+    s = study.study
+    cut = data_cut.isoformat() if data_cut else "none (all data in the database)"
+    return (
+        f"{s.sponsor} – Protocol {s.protocol} ({s.id}): {s.title}",
+        f"Listing {listing.number}: {listing.title}"
+        if listing.number[0].isdigit()
+        else listing.title,
+        f"Population: {listing.population}",
+        f"Data cut: {cut}; database status: {status}",
+        f"Source: {listing.source}",
+        *(f"Note: {note}" for note in listing.notes),
+    )
+
+
+def _write_cover(
+    writer: SheetWriter,
+    cover: Any,
+    study: StudyDefinition,
+    sheets: list[Listing],
+    results: tuple[SheetResult, ...],
+    stamp: _Stamp,
+) -> None:
+    """Cover: study, cut, who/when/versions, scope, then contents with rows and SHA-256."""
+    columns = [
+        SheetColumn("Sheet"),
+        SheetColumn("Listing"),
+        SheetColumn("Title", wrap=True),
+        SheetColumn("Rows", "number"),
+        SheetColumn("SHA-256 of sheet data"),
+    ]
+    cells: list[list[Any]] = [
+        [r.name for r in results],
+        [s.number for s in sheets],
+        [s.title for s in sheets],
+        [r.rows for r in results],
+        [r.sha256 for r in results],
+    ]
+    layout = SheetLayout(
+        cover_lines(study, stamp, results),
+        freeze_columns=1,
+        print_header=f"{study.study.protocol} {study.study.id} – listings",
+        print_footer=f"Exported {stamp.exported_at}",
+    )
+    writer.write(cover, layout, columns, cells)
+
+
+def cover_lines(
+    study: StudyDefinition, stamp: _Stamp, results: tuple[SheetResult, ...]
+) -> tuple[str, ...]:
+    """The cover's header block (the only place with the export time and the user)."""
+    s, o, a = study.study, stamp.options, stamp.actor
+    cut = (
+        f"{o.data_cut.isoformat()} (clinical data dated up to and including this day)"
+        if o.data_cut
+        else "none (all data in the database)"
+    )
+    scope = "all subjects" if o.subject_ids is None else f"subject ids {list(o.subject_ids)}"
+    audit = (
+        f"included, {o.audit_from or 'start'} to {o.audit_to or 'data cut/export'} (UTC)"
+        if o.include_audit
+        else "not included"
+    )
+    digest = hashlib.sha256("".join(r.sha256 for r in results).encode()).hexdigest()
+    return (
+        "Patient data listings (ICH E3 appendix 16.2)",
+        f"Sponsor: {s.sponsor}",
+        f"Protocol: {s.protocol}",
+        f"NCT number: {s.id}",
+        f"Title: {s.title}",
+        f"Data cut: {cut}",
+        f"Extracted (UTC): {stamp.exported_at}",
+        f"Database status: {stamp.status}",
+        f"Exported by: {a.full_name} ({a.username}, {a.role})",
+        f"Application version: {APP_VERSION}; study definition version: {s.definition_version}",
+        f"Scope: {scope}; audit trail: {audit}",
+        SERIALISATION,
+        f"SHA-256 over the sheet digests below, in order: {digest}",
+    )
+
+
+def _audit(
+    wb: Workbench,
+    actor: Actor,
+    options: ListingOptions,
+    file_name: str,
+    results: tuple[SheetResult, ...],
+) -> None:
+    """One audit row for the export, in its own write transaction (REQ: exports are logged)."""
+    payload = {
+        "options": {
+            k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(options).items()
+        },
+        "file_name": file_name,
+        "sheets": {r.name: {"rows": r.rows, "sha256": r.sha256} for r in results},
+    }
+    digest = hashlib.sha256("".join(r.sha256 for r in results).encode()).hexdigest()
+    payload["workbook_data_sha256"] = digest
+    version = wb.study.study.definition_version
+    row = {
+        "user_id": actor.user_id, "username": actor.username, "user_name": actor.full_name,
+        "user_role": actor.role, "origin": actor.origin, "action": "export",
+        "entity": "listings", "new_value": json.dumps(payload, sort_keys=True, default=list),
+        "study_version": version,
+    }  # fmt: skip
+    with unit_of_work(wb.engine, actor, study_version=version) as session:
+        append(session.connection(), [row])

@@ -1,0 +1,74 @@
+"""Every sheet of an export read in one transaction, so all of them see the same database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Connection, Engine, func, select
+
+from models import RecordLock, Subject
+from records.errors import ValidationFailed
+from records.listings.audit_trail import audit_trail
+from records.listings.catalogue import read_listings
+from records.listings.dictionary import codelist_sheet, data_dictionary
+from records.listings.model import Listing, ListingSource, Scope
+from study.schema import StudyDefinition
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRange:
+    """The audit-trail extract asked for: dates inclusive, in UTC; None = open-ended."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Listing sheets in workbook order (dictionary and codelists last) and the lock status."""
+
+    sheets: tuple[Listing, ...]
+    database_status: str
+
+
+def read_snapshot(
+    engine: Engine, study: StudyDefinition, scope: Scope, audit: AuditRange | None = None
+) -> Snapshot:
+    """Read listings, the optional audit extract and companion sheets in one read transaction."""
+    with engine.connect() as conn, conn.begin():
+        _check_subjects(conn, scope.subject_ids)
+        src = ListingSource(conn, study, scope)
+        listings = read_listings(conn, study, scope)
+        if audit is not None:
+            listings.append(audit_trail(src, audit.date_from, audit.date_to))
+        companions = [data_dictionary(listings), codelist_sheet(study, listings)]
+        return Snapshot((*listings, *companions), database_status(conn, src))
+
+
+def _check_subjects(conn: Connection, subject_ids: tuple[int, ...] | None) -> None:
+    if subject_ids is None:
+        return
+    if not subject_ids:
+        raise ValidationFailed({"subject_ids": "select at least one subject, or none for all"})
+    s = Subject.__table__  # type: ignore[attr-defined]
+    found = set(conn.execute(select(s.c.id).where(s.c.id.in_(subject_ids))).scalars())
+    unknown = sorted(set(subject_ids) - found)
+    if unknown:
+        raise ValidationFailed({"subject_ids": f"unknown subject id(s): {unknown}"})
+
+
+def database_status(conn: Connection, src: ListingSource) -> str:
+    """LOCKED when every subject in scope has an open subject-level lock, else LIVE."""
+    lock = RecordLock.__table__  # type: ignore[attr-defined]
+    ids = [int(i) for i in src.subjects["subject_id"]]
+    if not ids:
+        return "LIVE (no subjects in scope)"
+    query = select(func.count(func.distinct(lock.c.subject_id))).where(
+        lock.c.visit_id.is_(None),
+        lock.c.form_code.is_(None),
+        lock.c.unlocked_at.is_(None),
+        lock.c.subject_id.in_(ids),
+    )
+    locked = conn.execute(query).scalar_one()
+    return "LOCKED" if locked == len(ids) else "LIVE (not locked)"

@@ -1,0 +1,100 @@
+"""The generic sheet writer: canonical cells, formula safety, layout and a recomputable digest."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+
+import openpyxl
+import pytest
+
+from exports.xlsx_workbook import (
+    SheetColumn,
+    SheetLayout,
+    SheetWriter,
+    canonical_cells,
+    canonical_number,
+    open_workbook,
+    sheet_digest,
+)
+from tests.exports.conftest import RICH_MARKUP
+from tests.exports.reading import all_parts, table
+
+PAYLOADS = ["=1+1", "+cmd", "-2", "@SUM(A1)", "\t=x", "\r=x", '=HYPERLINK("http://x")',
+            "_x000D_ literal", "a\x01b", "001", RICH_MARKUP, " =1", "<r>"]  # fmt: skip
+
+
+def _write(columns, cells, lines=("Title", "Listing X")):
+    buffer = io.BytesIO()
+    book = open_workbook(buffer)
+    result = SheetWriter(book).write(
+        book.add_worksheet("S"), SheetLayout(tuple(lines), freeze_columns=1), columns, cells
+    )
+    book.close()
+    return buffer.getvalue(), result
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(3, 3), (12.0, 12), (0.1 + 0.2, 0.3), (1 / 3, 0.333333333333333), (float("nan"), None),
+     (float("inf"), None), (None, None), (True, None), (-2.5, -2.5)],
+)  # fmt: skip
+def test_canonical_number(value, expected):
+    assert canonical_number(value) == expected
+
+
+def test_canonical_cells_write_dates_and_times_as_iso_text():
+    moments = [date(2025, 3, 4), datetime(2025, 3, 4, 9, 0), datetime(2025, 3, 4, 9, 0, 5),
+               datetime(2025, 3, 4, 14, 0, tzinfo=UTC), "2025-03", None]  # fmt: skip
+    gone = [False, False, False, False, False, True]
+    assert canonical_cells([*moments[:2], "2025-03"], [False] * 3, "date") == [
+        "2025-03-04", "2025-03-04", "2025-03"]  # fmt: skip
+    assert canonical_cells(moments, gone, "datetime") == [
+        "2025-03-04", "2025-03-04T09:00", "2025-03-04T09:00:05", "2025-03-04T14:00", "2025-03",
+        None]  # fmt: skip
+    assert canonical_cells([7.0, "", True], [False] * 3, "text") == ["7", None, "Y"]
+
+
+def test_payloads_are_literal_text_quote_prefixed_and_never_formulas():
+    content, result = _write(
+        [SheetColumn("Text"), SheetColumn("N", "number")], [PAYLOADS, list(range(len(PAYLOADS)))]
+    )
+    parts = all_parts(content)
+    assert all(b"<f>" not in xml for name, xml in parts.items() if name.endswith(".xml"))
+    assert not any("hyperlink" in name for name in parts)
+    sheet = table(openpyxl.load_workbook(io.BytesIO(content))["S"])
+    assert sheet.column("Text") == PAYLOADS
+    ws = openpyxl.load_workbook(io.BytesIO(content))["S"]
+    first = sheet.header_row + 1
+    for offset, value in enumerate(PAYLOADS):
+        cell = ws.cell(first + offset, 1)
+        assert cell.data_type == "s"
+        assert cell.quotePrefix == (value.lstrip(" ")[0] in "=+-@\t\r")
+    assert result.rows == len(PAYLOADS)
+
+
+def test_digest_is_recomputable_from_the_values_read_back():
+    raw = [["001", None, "x"], [1.5, None, 0.1 + 0.2], [date(2025, 1, 1), "2025-02", None]]
+    columns = [SheetColumn("Id"), SheetColumn("Value", "number"), SheetColumn("Date", "date")]
+    cells = [
+        canonical_cells(v, [x is None for x in v], c.kind)
+        for v, c in zip(raw, columns, strict=True)
+    ]
+    content, result = _write(columns, cells)
+    sheet = table(openpyxl.load_workbook(io.BytesIO(content))["S"])
+    assert sheet.rows == [("001", 1.5, "2025-01-01"), (None, None, "2025-02"), ("x", 0.3, None)]
+    assert sheet_digest(sheet.labels, sheet.rows) == result.sha256
+
+
+def test_layout_header_block_frozen_header_filter_widths_and_print_setup():
+    long_text = "word " * 40
+    columns = [SheetColumn("Subject"), SheetColumn("Narrative", wrap=True)]
+    content, _ = _write(columns, [["001", "002"], [long_text, "short"]], ("Title", "L", "P"))
+    ws = openpyxl.load_workbook(io.BytesIO(content))["S"]
+    assert [ws.cell(r, 1).value for r in (1, 2, 3)] == ["Title", "L", "P"]
+    assert ws.freeze_panes == "B6"
+    assert ws.auto_filter.ref == "A5:B7"
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.print_title_rows == "$1:$5"
+    assert ws.cell(6, 2).alignment.wrap_text
+    assert 8 <= ws.column_dimensions["B"].width <= 61
