@@ -1,0 +1,61 @@
+"""AppTest: the export page builds the workbook for permitted roles and refuses the others."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from models.db import make_engine, upgrade
+from records.context import Workbench
+from records.demo import build_demo
+from study import load_study
+
+PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "export.py")
+
+
+@pytest.fixture
+def demo_db(app_db: str) -> str:
+    engine = make_engine(app_db)
+    upgrade(engine)
+    build_demo(Workbench(engine, load_study()), subjects=3, seed=2, today=date(2026, 1, 15))
+    engine.dispose()
+    return app_db
+
+
+def _as(role: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state["user"] = {
+        "id": 1,
+        "username": role,
+        "full_name": f"{role} user",
+        "role": role,
+    }
+    return at.run()
+
+
+def test_monitor_builds_and_gets_a_download_named_by_protocol_and_cut(demo_db):
+    at = _as("monitor")
+    at.date_input(key="exp_cut").set_value(date(2026, 1, 1)).run()
+    at.checkbox(key="exp_audit").check().run()
+    at.button(key="exp_build").click().run()
+    assert not at.exception and not at.error
+    download = at.get("download_button")[0]
+    assert "LK-23-01_NCT06737380_listings_cut-2026-01-01.xlsx" in download.proto.label
+    sheets = at.dataframe[0].value
+    assert sheets["Sheet"].iloc[0].startswith("L16.2.1")
+    assert any("audit" in name.lower() for name in sheets["Sheet"])
+    assert sheets["SHA-256"].str.len().eq(64).all()
+
+
+def test_coordinator_cannot_open_the_export_page(demo_db):
+    at = _as("coordinator")
+    assert not at.get("download_button") and not at.button
+    assert any("does not give access" in e.value for e in at.error)
+
+
+def test_investigator_cannot_include_the_audit_trail(demo_db):
+    at = _as("investigator")
+    assert at.checkbox(key="exp_audit").disabled
