@@ -19,8 +19,15 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _port() -> int:
@@ -32,11 +39,24 @@ def _port() -> int:
 def _start(script: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str, float]:
     port = _port()
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script),
-                             "--server.headless=true", "--server.address=127.0.0.1",
-                             f"--server.port={port}", "--browser.gatherUsageStats=false",
-                             "--server.fileWatcherType=none"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            "--server.headless=true",
+            "--server.address=127.0.0.1",
+            f"--server.port={port}",
+            "--browser.gatherUsageStats=false",
+            "--server.fileWatcherType=none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     while True:
         try:
@@ -73,8 +93,10 @@ def main() -> None:
         base_health, base_render = measure(minimal, "Minimal page", env)
         ours_health, ours_render = measure(ROOT / "workbench.py", "First-time setup", env)
     print(f"minimal app: healthy {base_health:.2f} s, rendered {base_render:.2f} s")
-    print(f"workbench (empty database, setup page): healthy {ours_health:.2f} s, "
-          f"rendered {ours_render:.2f} s")
+    print(
+        f"workbench (empty database, setup page): healthy {ours_health:.2f} s, "
+        f"rendered {ours_render:.2f} s"
+    )
     print(f"ratio rendered workbench / minimal: {ours_render / base_render:.2f}x")
 
 

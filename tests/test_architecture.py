@@ -25,18 +25,36 @@ def _files(package: str) -> list[Path]:
     return sorted((ROOT / package).rglob("*.py"))
 
 
-@pytest.mark.parametrize(("package", "forbidden"), [
-    ("scoring", {"streamlit", "sqlmodel", "sqlalchemy", "models", "records", "pandas", "ui",
-                 "exports", "study"}),
-    ("study", {"streamlit", "sqlmodel", "sqlalchemy", "models", "records", "scoring"}),
-    ("exports", {"streamlit", "sqlmodel", "ui"}),
-    ("records", {"streamlit", "ui"}),
-    ("models", {"streamlit", "records", "ui", "exports"}),
-    ("charts", {"streamlit", "sqlmodel", "sqlalchemy", "models"}),
-])
+@pytest.mark.parametrize(
+    ("package", "forbidden"),
+    [
+        (
+            "scoring",
+            {
+                "streamlit",
+                "sqlmodel",
+                "sqlalchemy",
+                "models",
+                "records",
+                "pandas",
+                "ui",
+                "exports",
+                "study",
+            },
+        ),
+        ("study", {"streamlit", "sqlmodel", "sqlalchemy", "models", "records", "scoring"}),
+        ("exports", {"streamlit", "sqlmodel", "ui"}),
+        ("records", {"streamlit", "ui"}),
+        ("models", {"streamlit", "records", "ui", "exports"}),
+        ("charts", {"streamlit", "sqlmodel", "sqlalchemy", "models"}),
+    ],
+)
 def test_layer_does_not_import_upwards(package, forbidden):
-    offenders = {str(p.relative_to(ROOT)): sorted(_imports(p) & forbidden)
-                 for p in _files(package) if _imports(p) & forbidden}
+    offenders = {
+        str(p.relative_to(ROOT)): sorted(_imports(p) & forbidden)
+        for p in _files(package)
+        if _imports(p) & forbidden
+    }
     assert not offenders, offenders
 
 

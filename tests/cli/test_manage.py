@@ -98,13 +98,21 @@ def test_demo_builds_an_audited_study_and_prints_accounts(tmp_path):
     result = manage("--db", url, "demo", "--subjects", "4", "--seed", "3")
     assert result.returncode == 0, result.stderr
     assert "screened: 4" in result.stdout
-    accounts = [line.split() for line in result.stdout.splitlines()
-                if line.strip().startswith("demo_")]
-    assert {a[1] for a in accounts} == {"investigator", "coordinator", "monitor",
-                                        "data_manager", "admin"}
+    accounts = [
+        line.split() for line in result.stdout.splitlines() if line.strip().startswith("demo_")
+    ]
+    assert {a[1] for a in accounts} == {
+        "investigator",
+        "coordinator",
+        "monitor",
+        "data_manager",
+        "admin",
+    }
     with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        origins = {r[0] for r in conn.execute("SELECT DISTINCT origin FROM auditevent "
-                                              "WHERE entity = 'subject'")}
+        origins = {
+            r[0]
+            for r in conn.execute("SELECT DISTINCT origin FROM auditevent WHERE entity = 'subject'")
+        }
         subjects = conn.execute("SELECT count(*) FROM subject").fetchone()[0]
     assert origins == {"cli"} and subjects == 4
     assert manage("--db", url, "verify").returncode == 0
