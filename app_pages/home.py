@@ -1,11 +1,10 @@
-"""Home: the study at a glance (name, site, enrolment counts)."""
+"""Home: the study at a glance (name, site, enrolment counts) and the study dashboard."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from records.subjects import counts_by_status
-from ui import session
+from ui import cache, downloads, session
 from ui.resources import workbench
 
 actor = session.require("read")
@@ -19,7 +18,8 @@ st.caption(
 )
 st.write(f"**Site:** {wb.study.site.name}")
 
-counts = counts_by_status(wb)
+k = cache.key(wb)
+counts = cache.status_counts(k)
 screened = sum(counts.values())
 dosed = sum(
     counts[s] for s in ("dosed", "completed", "early_termination", "lost_to_follow_up", "died")
@@ -30,7 +30,32 @@ cols[1].metric("Dosed", dosed, help=f"Planned: {info.planned_subjects}")
 cols[2].metric("In follow-up", counts["dosed"])
 cols[3].metric("Completed", counts["completed"])
 cols[4].metric("Early termination", counts["early_termination"])
-st.dataframe(
-    {"Status": [s.replace("_", " ") for s in counts], "Subjects": list(counts.values())},
-    hide_index=True,
-)
+st.dataframe(cache.status_table(k), hide_index=True)
+
+st.divider()
+st.header("Study dashboard")
+VIEWS = ("Enrolment funnel", "Visit compliance", "Forms outstanding", "Data-entry lag")
+view = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="dashboard_view") or VIEWS[0]
+
+if view == "Enrolment funnel":
+    downloads.table(cache.dashboard_table(k, "funnel"), "enrolment-funnel", "funnel")
+elif view == "Visit compliance":
+    st.caption(
+        "Scheduled visits of dosed subjects whose window has opened. Out of window = done "
+        "outside its window (a protocol deviation); overdue = window closed without a visit date."
+    )
+    downloads.table(cache.dashboard_table(k, "compliance"), "visit-compliance", "compliance")
+elif view == "Forms outstanding":
+    st.caption(
+        "Expected forms not yet entered (neither saved complete nor recorded as not done) at "
+        "visits that are done, due or overdue; a blank cell is a visit not open yet."
+    )
+    downloads.table(cache.dashboard_table(k, "grid"), "forms-outstanding-grid", "outstanding_grid")
+    if st.toggle("List each outstanding form", key="outstanding_detail"):
+        downloads.table(cache.dashboard_table(k, "outstanding"), "forms-outstanding", "outstanding")
+else:
+    st.caption("Days from the visit date to the first save of each form (site time zone).")
+    if not len(cache.dashboard_table(k, "lags")):
+        st.info("No form entered for a dated visit yet.")
+    else:
+        downloads.table(cache.dashboard_table(k, "lag_summary"), "entry-lag-summary", "lag")

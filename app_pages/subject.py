@@ -1,4 +1,4 @@
-"""One subject: identity, status and the visit calendar with the forms expected."""
+"""One subject: identity and status, the visit calendar, eligibility, status changes, logs."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from records.errors import NotFound
 from records.subjects import get_subject, subject_frame
 from records.visits import calendar
 from ui import navigation, session
+from ui.capture import subject_panels
 from ui.resources import workbench
 
 actor = session.require("read")
@@ -36,28 +37,39 @@ cols[1].metric("Sex", wb.study.decode("SEX", subject.sex) or "")
 cols[2].metric("Consent", subject.consent_date.isoformat())
 cols[3].metric("Day 1 (dose)", subject.dose_date.isoformat() if subject.dose_date else "not dosed")
 
-st.subheader("Visit calendar")
+if subject.status_reason:
+    st.caption(f"Status since {subject.status_date or '—'}: {subject.status_reason}")
+subject_panels.links()
 rows = calendar(wb, subject.id)
-table = pd.DataFrame(
-    [
-        {
-            "Visit": r.visit_code if r.sequence == 1 else f"{r.visit_code}.{r.sequence}",
-            "Name": r.visit_name,
-            "Target": r.target_date,
-            "Window from": r.window_start,
-            "Window to": r.window_end,
-            "Actual": r.actual_date,
-            "Study day": r.study_day,
-            "Status": r.status.replace("_", " "),
-            "Out of window": "yes" if r.out_of_window else "",
-            "Forms complete": f"{sum(s == 'complete' for s in r.forms.values())}/{len(r.forms)}",
-        }
-        for r in rows
-    ]
-)
-st.dataframe(table, hide_index=True, key="calendar_table")
-labels = {f"{r.visit_code} · {r.visit_name}": r.visit_id for r in rows}
-choice = st.selectbox("Open visit", list(labels), index=None, key="open_visit_choice")
-if st.button("Open visit", key="open_visit", disabled=choice is None):
-    st.session_state["visit_id"] = labels[choice]
-    st.switch_page(navigation.link("visit.py"))
+visits_tab, eligibility_tab, status_tab = st.tabs(["Visits", "Eligibility", "Status and visits"])
+with eligibility_tab:
+    subject_panels.eligibility(wb, actor, subject, rows)
+with status_tab:
+    subject_panels.status_form(wb, actor, subject)
+    subject_panels.add_visit_panel(wb, actor, subject)
+with visits_tab:
+    st.subheader("Visit calendar")
+    names = {r.visit_id: r.visit_code + (f".{r.sequence}" if r.sequence > 1 else "") for r in rows}
+    table = pd.DataFrame(
+        [
+            {
+                "Visit": names[r.visit_id],
+                "Name": r.visit_name,
+                "Target": r.target_date,
+                "Window from": r.window_start,
+                "Window to": r.window_end,
+                "Actual": r.actual_date,
+                "Study day": r.study_day,
+                "Status": r.status.replace("_", " "),
+                "Out of window": "yes" if r.out_of_window else "",
+                "Forms complete": f"{list(r.forms.values()).count('complete')}/{len(r.forms)}",
+            }
+            for r in rows
+        ]
+    )
+    st.dataframe(table, hide_index=True, key="calendar_table")
+    labels = {f"{names[r.visit_id]} · {r.visit_name}": r.visit_id for r in rows}
+    choice = st.selectbox("Open visit", list(labels), index=None, key="open_visit_choice")
+    if st.button("Open visit", key="open_visit", disabled=choice is None):
+        st.session_state["visit_id"] = labels[choice]
+        st.switch_page(navigation.link("visit.py"))

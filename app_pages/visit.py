@@ -1,16 +1,16 @@
-"""One visit: its date, window and the forms expected with their completion state."""
+"""One visit: its date and window, the forms expected with their state, and the chosen form."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from records.errors import ConflictError, PermissionDenied, ValidationFailed
 from records.permissions import allowed
 from records.subjects import get_subject
-from records.visits import calendar, record_visit_date
+from records.visits import calendar
 from ui import navigation, session
-from ui.forms import field_errors, show_errors
+from ui.capture import forms, visit_date
+from ui.capture.target import Target
 from ui.resources import workbench
 
 actor = session.require("read")
@@ -26,51 +26,42 @@ if row is None:
     st.page_link(navigation.link("subjects.py"), label="Go to Subjects", icon=":material/group:")
     st.stop()
 subject = get_subject(wb, int(subject_id))
+target = Target(
+    subject_id=subject.id,
+    visit_id=row.visit_id,
+    visit_code=row.visit_code,
+    visit_date=row.actual_date,
+    writable=allowed(actor.role, "write_clinical"),
+)
 
 st.title(f"{subject.screening_number} · {row.visit_code} {row.visit_name}")
 st.caption(
     f"Target {row.target_date or '—'} · window {row.window_start or '—'} to "
     f"{row.window_end or '—'} · status {row.status.replace('_', ' ')}"
+    + (f" · study day {row.study_day}" if row.study_day else "")
 )
 if row.out_of_window:
     st.warning(f"Out of window by {row.days_off_window} day(s): a protocol deviation.")
+if not target.writable:
+    st.info("Read-only: your role can review this visit but not change it.")
+st.page_link(navigation.link("subject.py"), label="Back to the subject", icon=":material/person:")
+visit_date.render(wb, actor, target, row)
 
-if allowed(actor.role, "write_clinical"):
-    errors = field_errors("visit_date")
-    with st.form("visit_date_form", enter_to_submit=False):
-        st.date_input("Visit date", value=row.actual_date, key="visit_actual_date")
-        show_errors(errors, "actual_date")
-        if row.actual_date is not None:
-            st.text_input("Reason for change", key="visit_reason")
-            show_errors(errors, "reason")
-        saved = st.form_submit_button("Save visit date", type="primary")
-    if saved:
-        try:
-            record_visit_date(
-                wb,
-                actor,
-                row.visit_id,
-                st.session_state.get("visit_actual_date"),
-                reason=st.session_state.get("visit_reason"),
-                expected_version=row.version_id,
-            )
-        except ValidationFailed as err:
-            field_errors("visit_date", err.errors)
-        except (ConflictError, PermissionDenied) as err:
-            st.error(str(err))
-        else:
-            field_errors("visit_date", {})
-            st.success("Visit date saved.")
-        st.rerun()
-
-st.subheader("Forms expected at this visit")
-forms = pd.DataFrame(
-    [
-        {"Form": wb.study.form(code).name, "Code": code, "State": state.replace("_", " ")}
-        for code, state in row.forms.items()
-    ]
+st.subheader("Forms")
+codes = forms.capturable(wb, wb.study.visit(row.visit_code).forms)
+states = {code: row.forms.get(code, "not_started").replace("_", " ") for code in codes}
+table = pd.DataFrame(
+    [{"Form": wb.study.form(c).name, "Code": c, "State": states[c]} for c in codes]
 )
-if forms.empty:
-    st.write("No forms are scheduled at this visit; any form may be entered.")
-else:
-    st.dataframe(forms, hide_index=True, key="visit_forms")
+st.dataframe(table, hide_index=True, key="visit_forms")
+if st.session_state.get(forms.SELECTED) not in codes:
+    st.session_state[forms.SELECTED] = codes[0]
+choice = st.selectbox(
+    "Form to open",
+    codes,
+    key=forms.SELECTED,
+    format_func=lambda c: wb.study.form(c).name,
+)
+st.subheader(wb.study.form(choice).name)
+st.caption(f"Form state: {states[choice]}")
+forms.render(wb, actor, target, choice)

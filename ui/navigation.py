@@ -14,6 +14,9 @@ import streamlit as st
 PAGES_DIR = Path(__file__).resolve().parent.parent / "app_pages"
 ALL_ROLES = ("investigator", "coordinator", "monitor", "data_manager", "admin")
 CLINICAL = ("investigator", "coordinator", "monitor", "data_manager", "admin")
+CAPTURE = ("investigator", "coordinator", "monitor", "data_manager")
+"""Data-capture pages: investigators and coordinators write, monitors and data managers read."""
+CAPTURE_WRITE = ("investigator", "coordinator")
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,14 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("subjects.py", "Subjects", ":material/group:", "Study", CLINICAL),
     PageSpec("subject.py", "Subject", ":material/person:", "Study", CLINICAL),
     PageSpec("visit.py", "Visit", ":material/event:", "Study", CLINICAL),
+    PageSpec("adverse_events.py", "Adverse events", ":material/emergency:", "Study", CAPTURE),
+    PageSpec("medications.py", "Medications", ":material/medication:", "Study", CAPTURE),
+    PageSpec("history.py", "Medical history", ":material/history_edu:", "Study", CAPTURE),
+    PageSpec("patient_mode.py", "Patient mode", ":material/tablet:", "Study", CAPTURE_WRITE),
+    PageSpec("timeline.py", "Subject timeline", ":material/timeline:", "Outcomes", CLINICAL),
+    PageSpec("responses.py", "Response status", ":material/fact_check:", "Outcomes", CLINICAL),
+    PageSpec("efficacy.py", "Efficacy summary", ":material/monitoring:", "Outcomes", CLINICAL),
+    PageSpec("safety.py", "Safety summary", ":material/health_and_safety:", "Outcomes", CLINICAL),
     PageSpec(
         "audit.py",
         "Audit trail",

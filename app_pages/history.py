@@ -1,0 +1,48 @@
+"""A subject's medical history and SLE history: conditions and manifestations before consent."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from records.errors import NotFound
+from records.history import list_history
+from records.permissions import allowed
+from records.subjects import get_subject
+from ui import navigation, session
+from ui.capture import history, logs
+from ui.resources import workbench
+
+actor = session.require("read")
+wb = workbench()
+subject_id = st.session_state.get("subject_id")
+if subject_id is None:
+    st.info("Choose a subject on the Subjects page.")
+    st.page_link(navigation.link("subjects.py"), label="Go to Subjects", icon=":material/group:")
+    st.stop()
+try:
+    subject = get_subject(wb, int(subject_id))
+except NotFound:
+    st.error("That subject does not exist.")
+    st.stop()
+writable = allowed(actor.role, "write_clinical")
+
+st.title(f"Medical and SLE history · {subject.screening_number}")
+st.page_link(navigation.link("subject.py"), label="Back to the subject", icon=":material/person:")
+if not writable:
+    st.info("Read-only: your role can review the history but not change it.")
+st.caption("Conditions that began after consent are adverse events, not history.")
+rows = list_history(wb, subject.id)
+for code, label in wb.study.codelists.get("MH_CATEGORY", ()):
+    st.markdown(f"**{label}**")
+    chosen_rows = [r for r in rows if r.category == code]
+    if chosen_rows:
+        st.dataframe(history.table(wb, chosen_rows), hide_index=True, key=f"history_{code}")
+    else:
+        st.caption("None recorded.")
+
+form = history.form(wb, actor, subject.id)
+chosen = logs.choose(form, rows, history.describe)
+if chosen is None and not writable:
+    st.stop()
+st.subheader("New history entry" if chosen is None else history.describe(chosen))
+logs.edit(wb, actor, form, subject.id, chosen, history.values(chosen), writable)

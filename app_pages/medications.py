@@ -1,0 +1,52 @@
+"""A subject's concomitant medications and corticosteroid regimens, with the daily steroid curve."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from records.errors import NotFound
+from records.medications import list_medications
+from records.permissions import allowed
+from records.subjects import get_subject
+from ui import navigation, session
+from ui.capture import logs, medications
+from ui.resources import workbench
+
+actor = session.require("read")
+wb = workbench()
+subject_id = st.session_state.get("subject_id")
+if subject_id is None:
+    st.info("Choose a subject on the Subjects page.")
+    st.page_link(navigation.link("subjects.py"), label="Go to Subjects", icon=":material/group:")
+    st.stop()
+try:
+    subject = get_subject(wb, int(subject_id))
+except NotFound:
+    st.error("That subject does not exist.")
+    st.stop()
+writable = allowed(actor.role, "write_clinical")
+
+st.title(f"Medications · {subject.screening_number}")
+st.page_link(navigation.link("subject.py"), label="Back to the subject", icon=":material/person:")
+if not writable:
+    st.info("Read-only: your role can review medications but not change them.")
+
+st.subheader("Corticosteroids: prednisone-equivalent dose per day")
+medications.curve(wb, subject.id, subject.dose_date)
+rows = list_medications(wb, subject.id)
+pulses = [r for r in rows if r.pulse]
+if pulses:
+    st.markdown("**IV pulses**")
+    st.dataframe(medications.table(pulses), hide_index=True, key="pulse_table")
+
+st.subheader("All medications")
+if rows:
+    st.dataframe(medications.table(rows), hide_index=True, key="medication_table")
+else:
+    st.caption("No medication recorded.")
+form = medications.form(wb, actor, subject.id)
+chosen = logs.choose(form, rows, medications.describe)
+if chosen is None and not writable:
+    st.stop()
+st.subheader("New medication" if chosen is None else medications.describe(chosen))
+logs.edit(wb, actor, form, subject.id, chosen, medications.values(chosen), writable)

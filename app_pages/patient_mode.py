@@ -1,0 +1,77 @@
+"""Patient mode: staff start one questionnaire, the patient answers on the tablet, staff take back.
+
+While patient mode is on, this page draws only the questionnaire (sidebar and menu hidden) and
+the hand-back needs the staff password.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from records.assessments import load_assessment
+from records.subjects import get_subject
+from records.visits import calendar
+from ui import navigation, session
+from ui.capture import patient
+from ui.resources import workbench
+
+actor = session.require("write_clinical")
+wb = workbench()
+if patient.STATE in st.session_state:
+    patient.questionnaire(wb, actor)
+    patient.hand_back(wb, actor)
+    st.stop()
+
+st.title("Patient mode")
+result = st.session_state.pop(patient.RESULT, None)
+if result:
+    getattr(st, result[0])(result[1])
+subject_id, visit_id = st.session_state.get("subject_id"), st.session_state.get("visit_id")
+row = (
+    next((r for r in calendar(wb, int(subject_id)) if r.visit_id == visit_id), None)
+    if subject_id and visit_id
+    else None
+)
+if row is None:
+    st.info("Open the visit on a subject's page first, then start patient mode from here.")
+    st.page_link(navigation.link("subjects.py"), label="Go to Subjects", icon=":material/group:")
+    st.stop()
+subject = get_subject(wb, int(subject_id))
+st.caption(f"Subject {subject.screening_number} · {row.visit_code} {row.visit_name}")
+
+questionnaires = [c for c in row.forms if wb.study.form(c).domain == "QS"]
+if not questionnaires:
+    st.info("No patient questionnaire is scheduled at this visit.")
+    st.stop()
+open_forms = []
+for code in questionnaires:
+    saved = load_assessment(wb, row.visit_id, code)
+    if saved is None:
+        open_forms.append(code)
+    else:
+        st.caption(
+            f"{wb.study.form(code).name}: already recorded ({saved.state.replace('_', ' ')}); "
+            "corrections are made on the visit page, with a reason."
+        )
+if not open_forms:
+    st.stop()
+st.selectbox(
+    "Questionnaire", open_forms, key=patient.FORM, format_func=lambda c: wb.study.form(c).name
+)
+st.selectbox(
+    "Mode of administration",
+    wb.study.codes("QS_MODE"),
+    key=patient.MODE,
+    format_func=lambda c: wb.study.decode("QS_MODE", c) or c,
+)
+st.caption(
+    "The tablet then shows only the questionnaire, one question per screen, with neutral labels; "
+    "the patient reads each question on the licensed paper form. Leaving needs your password."
+)
+st.button(
+    "Start patient mode",
+    key="patient_start",
+    type="primary",
+    on_click=patient.start,
+    args=(subject.id, row.visit_id),
+)

@@ -1,0 +1,79 @@
+"""The baseline of each measure and the change from it (spec/study.md: V1 is baseline).
+
+[DESIGN] Baseline = the value at the protocol's baseline visit; when that visit lacks it, the
+latest value from a screening visit (pre-dose by definition), named in `<column>_from`. Composite
+indices (SRI, BICLA, KDIGO) read the same baseline values, so every table agrees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from records.outcomes.catalogue import MEASURES, is_missing
+from records.outcomes.measures import BILAG_GRADE_COLUMNS
+from study.schema import StudyDefinition
+
+OBJECT_COLUMNS = (
+    "sledai_descriptors",
+    "pga_text",
+    "bilag_overall",
+    "gi_haemolysis",
+    *BILAG_GRADE_COLUMNS.values(),
+)
+"""Non-numeric columns carried at baseline (descriptors, exact PGA text, BILAG grades)."""
+BASELINE_COLUMNS = (*(m.key for m in MEASURES), *OBJECT_COLUMNS)
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineRule:
+    """Which visit is baseline, which visits may stand in, and the rule in words."""
+
+    visit: str
+    fallback: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        """The rule as shown on the pages."""
+        others = ", ".join(self.fallback) or "none"
+        return (
+            f"Baseline is the value recorded at {self.visit}. When {self.visit} lacks a value, "
+            f"the latest value from a screening visit ({others}) stands in and is named. "
+            "A subject without any baseline value has no change and is not evaluable."
+        )
+
+
+def baseline_rule(study: StudyDefinition) -> BaselineRule:
+    """The study's baseline rule: protocol baseline visit, screening visits as fallback."""
+    screening = tuple(v.code for v in study.visits if v.kind == "screening")
+    return BaselineRule(study.protocol.baseline_visit, screening)
+
+
+def _present(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: not is_missing(v)).astype(bool)
+
+
+def baselines(measures: pd.DataFrame, rule: BaselineRule) -> pd.DataFrame:
+    """One row per subject: each baseline column's value and the visit it came from."""
+    rank = {rule.visit: 0, **{code: 1 + i for i, code in enumerate(rule.fallback)}}
+    rows = measures[measures["visit_code"].isin(list(rank))].copy()
+    rows["rank"] = rows["visit_code"].map(rank)
+    rows = rows.sort_values(["subject_id", "rank", "sequence"], ascending=[True, True, False])
+    subjects = measures[["subject_id"]].drop_duplicates().set_index("subject_id")
+    out = {}
+    for column in BASELINE_COLUMNS:
+        found = rows.loc[_present(rows[column])].drop_duplicates("subject_id")
+        out[column] = found.set_index("subject_id")[column]
+        out[f"{column}_from"] = found.set_index("subject_id")["visit"]
+    return subjects.join(pd.DataFrame(out), how="left").reset_index()
+
+
+def with_change(measures: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
+    """Measures plus `<key>_baseline` and `<key>_change` (visit − baseline; NaN if either is)."""
+    keys = [m.key for m in MEASURES]
+    renamed = base[["subject_id", *keys]].rename(columns={k: f"{k}_baseline" for k in keys})
+    frame = measures.merge(renamed, on="subject_id", how="left")
+    for key in keys:
+        frame[f"{key}_change"] = frame[key] - frame[f"{key}_baseline"]
+    return frame

@@ -1,0 +1,171 @@
+"""Study dashboard numbers: enrolment funnel, visit compliance, forms outstanding, entry lag.
+
+Visit statuses are the calendar's (`records.visits`: done, due, overdue, missed, not yet due);
+forms count as entered when `records.forms_status` says so (complete, or recorded as not done).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from records.outcomes.catalogue import n_pct
+from records.outcomes.events import WITHDRAWN
+from records.outcomes.snapshot import Outcomes
+from records.outcomes.source import StudyData
+from study.schema import StudyDefinition
+
+RESOLVED_FORM_STATES = ("complete", "not_done")
+_COMPLIANCE = ("done", "out of window", "due", "overdue", "missed")
+
+
+def funnel(data: StudyData) -> pd.DataFrame:
+    """Screened → eligible → dosed → follow-up / completed / early termination, n (% screened)."""
+    s = data.subjects
+    eligible_ids = set(
+        data.eligibility.loc[
+            (data.eligibility["eligibility"] == "eligible") | data.eligibility["override"],
+            "subject_id",
+        ]
+    )
+    dosed = s["dose_date"].notna()
+    stages = (
+        ("Screened", pd.Series(True, index=s.index)),
+        ("Screen failure", s["status"] == "screen_failure"),
+        ("Eligible (or override)", s["subject_id"].isin(eligible_ids) | dosed),
+        ("Dosed (day 1)", dosed),
+        ("In follow-up", s["status"] == "dosed"),
+        ("Completed", s["status"] == "completed"),
+        ("Early termination / lost / died", s["status"].isin(WITHDRAWN)),
+    )
+    total = len(s)
+    rows = [(name, int(mask.sum()), n_pct(int(mask.sum()), total)) for name, mask in stages]
+    return pd.DataFrame(rows, columns=["Stage", "Subjects", "n (% of screened)"])
+
+
+def _scheduled(measures: pd.DataFrame, study: StudyDefinition) -> pd.DataFrame:
+    codes = [v.code for v in study.visits if v.kind == "scheduled"]
+    rows = measures[measures["visit_code"].isin(codes) & measures["dose_date"].notna()].copy()
+    late = (rows["calendar_status"] == "done") & rows["out_of_window"].astype(bool)
+    rows["compliance"] = rows["calendar_status"].where(~late, "out of window")
+    return rows
+
+
+def compliance(measures: pd.DataFrame, study: StudyDefinition) -> pd.DataFrame:
+    """Scheduled visits of dosed subjects by status, per visit and in total."""
+    rows = _scheduled(measures, study)
+    rows = rows[rows["compliance"].isin(_COMPLIANCE)]
+    table = pd.crosstab(rows["visit_code"], rows["compliance"]).reindex(columns=list(_COMPLIANCE))
+    order = [v.code for v in study.visits if v.code in table.index]
+    table = table.reindex(order).fillna(0).astype(int)
+    table.loc["All visits"] = table.sum()
+    table.insert(0, "expected so far", table.sum(axis=1))
+    return table.rename_axis("Visit").reset_index()
+
+
+def _expected(study: StudyDefinition) -> dict[str, tuple[str, ...]]:
+    return {v.code: v.forms for v in study.visits}
+
+
+def outstanding(measures: pd.DataFrame, data: StudyData, study: StudyDefinition) -> pd.DataFrame:
+    """Expected forms not yet entered at visits that are done or due/overdue, one row per form."""
+    resolved = data.forms[data.forms["state"].isin(RESOLVED_FORM_STATES)]
+    entered = set(zip(resolved["visit_id"], resolved["form_code"], strict=True))
+    expected = _expected(study)
+    open_visits = measures[measures["calendar_status"].isin(("done", "due", "overdue"))]
+    rows = [
+        (v.subject, v.visit, v.visit_order, v.calendar_status, form)
+        for v in open_visits.itertuples(index=False)
+        for form in expected.get(v.visit_code, ())
+        if (v.visit_id, form) not in entered
+    ]
+    columns = ["subject", "visit", "visit_order", "visit_status", "form"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def outstanding_grid(measures: pd.DataFrame, missing_forms: pd.DataFrame) -> pd.DataFrame:
+    """Subject × visit count of forms outstanding; blank where the visit is not open."""
+    open_visits = measures[measures["calendar_status"].isin(("done", "due", "overdue"))]
+    counts = missing_forms.groupby(["subject", "visit"]).size()
+    cells = open_visits[["subject", "visit", "visit_order", "sequence"]].copy()
+    cells["outstanding"] = [
+        int(counts.get((s, v), 0)) for s, v in zip(cells["subject"], cells["visit"], strict=True)
+    ]
+    order = cells.sort_values(["visit_order", "sequence"])["visit"].drop_duplicates().tolist()
+    grid = cells.pivot_table(index="subject", columns="visit", values="outstanding", aggfunc="sum")
+    grid = grid.reindex(columns=order).astype("Int64")
+    return grid.rename_axis(None, axis=1).reset_index()
+
+
+def _local_date(stamp: str, zone: ZoneInfo) -> object:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(zone).date()
+
+
+def entry_lag(data: StudyData, measures: pd.DataFrame, study: StudyDefinition) -> pd.DataFrame:
+    """Days from each visit's date to the first save of each of its forms (site-local dates)."""
+    zone = ZoneInfo(study.site.timezone)
+    visits = measures[["visit_id", "subject", "visit", "actual_date"]].dropna(
+        subset=["actual_date"]
+    )
+    rows = data.entries.merge(visits, on="visit_id", how="inner")
+    rows["entered_on"] = [_local_date(t, zone) for t in rows["entered_utc"]]
+    rows["lag_days"] = [
+        (entered - done).days
+        for entered, done in zip(rows["entered_on"], rows["actual_date"], strict=True)
+    ]
+    columns = ["subject", "visit", "form_code", "actual_date", "entered_on", "lag_days"]
+    return rows[columns].sort_values(["subject", "visit", "form_code"]).reset_index(drop=True)
+
+
+def lag_summary(lags: pd.DataFrame) -> pd.DataFrame:
+    """Entry lag per form: forms entered, median, mean, 90th percentile and maximum days."""
+    if lags.empty:
+        return pd.DataFrame(columns=["Form", "Forms entered", "Median", "Mean", "P90", "Max"])
+    grouped = lags.groupby("form_code")["lag_days"]
+    table = pd.DataFrame(
+        {
+            "Forms entered": grouped.size(),
+            "Median": grouped.median(),
+            "Mean": grouped.mean().round(1),
+            "P90": grouped.quantile(0.9),
+            "Max": grouped.max(),
+        }
+    )
+    table.loc["All forms"] = [
+        len(lags),
+        lags["lag_days"].median(),
+        round(lags["lag_days"].mean(), 1),
+        lags["lag_days"].quantile(0.9),
+        lags["lag_days"].max(),
+    ]
+    return table.rename_axis("Form").reset_index()
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Every dashboard table of the home page, from one snapshot."""
+
+    funnel: pd.DataFrame
+    compliance: pd.DataFrame
+    outstanding: pd.DataFrame
+    grid: pd.DataFrame
+    lags: pd.DataFrame
+    lag_summary: pd.DataFrame
+
+
+def study_dashboard(outcomes: Outcomes) -> Dashboard:
+    """Funnel, visit compliance, forms outstanding (long and grid) and entry lag."""
+    o, study = outcomes, outcomes.study
+    missing = outstanding(o.measures, o.data, study)
+    lags = entry_lag(o.data, o.measures, study)
+    return Dashboard(
+        funnel=funnel(o.data),
+        compliance=compliance(o.measures, study),
+        outstanding=missing.drop(columns=["visit_order"]),
+        grid=outstanding_grid(o.measures, missing),
+        lags=lags,
+        lag_summary=lag_summary(lags),
+    )

@@ -1,0 +1,65 @@
+"""Everything the outcome pages show, derived once from one data snapshot.
+
+Pages cache an `Outcomes` keyed on the change counter (records/changes.py) and the date, so the
+frames are computed once per data change and never go stale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from records.context import Workbench
+from records.outcomes.baseline import BaselineRule, baseline_rule, baselines, with_change
+from records.outcomes.events import EventContext, event_context
+from records.outcomes.measures import visit_measures
+from records.outcomes.responses import ResponseTable, response_table
+from records.outcomes.source import StudyData, load_study_data
+from records.outcomes.steroids import subject_series
+from scoring.steroids import SteroidSeries
+from study.schema import StudyDefinition
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """The snapshot, its per-visit measures (with baseline and change), and SRI-4…DORIS cells."""
+
+    study: StudyDefinition
+    data: StudyData
+    measures: pd.DataFrame
+    baseline: pd.DataFrame
+    rule: BaselineRule
+    series: dict[int, SteroidSeries]
+    events: EventContext
+    responses: ResponseTable
+
+    @property
+    def safety_n(self) -> int:
+        """N of the safety set: every dosed subject."""
+        return int(self.data.subjects["dose_date"].notna().sum())
+
+    def with_sri(self, ks: tuple[int, ...]) -> ResponseTable:
+        """The response table with SRI-k for each k in `ks` (SRI-5…8 on demand, spec §3.2)."""
+        return response_table(self.measures, self.study, self.events, ks)
+
+
+def build_outcomes(wb: Workbench, today: date | None = None) -> Outcomes:
+    """Load the snapshot and derive every outcome frame from it."""
+    data = load_study_data(wb, today)
+    series = subject_series(data)
+    measures = visit_measures(data, wb.study, series)
+    rule = baseline_rule(wb.study)
+    base = baselines(measures, rule)
+    events = event_context(data, wb.study, series)
+    return Outcomes(
+        study=wb.study,
+        data=data,
+        measures=with_change(measures, base),
+        baseline=base,
+        rule=rule,
+        series=series,
+        events=events,
+        responses=response_table(measures, wb.study, events),
+    )

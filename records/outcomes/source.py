@@ -1,0 +1,235 @@
+"""Everything the outcome builders read, loaded in one read transaction as plain frames.
+
+Core selects into pandas (spec/streamlit.md §6: never ORM objects for bulk reads); the frames are
+picklable so pages can cache them keyed on `records.changes.change_counter`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, func, select
+
+from models import (
+    Assessment,
+    AssessmentItem,
+    AuditEvent,
+    DoseAdministration,
+    LabResult,
+    Medication,
+    Subject,
+    Visit,
+    VitalSign,
+)
+from models.db import read_session
+from records.adverse_events import FIELDS, list_adverse_events
+from records.context import Workbench
+from records.eligibility import status_in
+from records.forms_status import form_states
+from scoring import bilag, sledai
+
+LAB_TESTS = ("CREAT", "UPCR", "C3", "C4", "DSDNA")
+"""Lab tests the outcome measures use: eGFR, UPCR, complement and anti-dsDNA."""
+_BILAG_CODES = (
+    *bilag.GRADE_CODES.values(),
+    *bilag.ITEMS_BY_DOMAIN["gastrointestinal"],
+    "BILAG96",
+    "BILAG96S",
+)
+_OTHER_CODES = ("PGA", *sledai.DESCRIPTORS)
+
+
+@dataclass(frozen=True)
+class StudyData:
+    """A consistent snapshot of the study's clinical data, as frames (one per source table)."""
+
+    subjects: pd.DataFrame
+    visits: pd.DataFrame
+    items: pd.DataFrame
+    forms: pd.DataFrame
+    labs: pd.DataFrame
+    medications: pd.DataFrame
+    adverse_events: pd.DataFrame
+    eligibility: pd.DataFrame
+    doses: pd.DataFrame
+    weights: pd.DataFrame
+    entries: pd.DataFrame
+    today: date
+
+
+def _read(conn: Connection, query: Any) -> pd.DataFrame:
+    return pd.read_sql(query, conn)
+
+
+def _subjects(conn: Connection) -> pd.DataFrame:
+    s = Subject.__table__  # type: ignore[attr-defined]
+    cols = ("sex", "birth_date", "birth_year", "consent_date", "status", "dose_date")
+    query = select(
+        s.c.id.label("subject_id"),
+        s.c.screening_number.label("subject"),
+        *(s.c[c] for c in cols),
+        s.c.status_date,
+        s.c.status_reason,
+    ).order_by(s.c.screening_number)
+    return _read(conn, query)
+
+
+def _visits(conn: Connection, wb: Workbench) -> pd.DataFrame:
+    v = Visit.__table__  # type: ignore[attr-defined]
+    query = select(
+        v.c.id.label("visit_id"),
+        v.c.subject_id,
+        v.c.visit_code,
+        v.c.sequence,
+        v.c.actual_date,
+        v.c.status.label("visit_status"),
+        v.c.out_of_window,
+        v.c.days_off_window,
+    )
+    frame = _read(conn, query)
+    order = {visit.code: i for i, visit in enumerate(wb.study.visits)}
+    frame["visit_order"] = frame["visit_code"].map(order).fillna(len(order)).astype(int)
+    frame["visit"] = [
+        code if seq == 1 else f"{code}.{seq}"
+        for code, seq in zip(frame["visit_code"], frame["sequence"], strict=True)
+    ]
+    return frame.sort_values(["subject_id", "visit_order", "sequence"], kind="stable")
+
+
+def _items(conn: Connection, wb: Workbench) -> pd.DataFrame:
+    """Item values of complete instrument forms (only the codes outcome measures need)."""
+    a, i = Assessment.__table__, AssessmentItem.__table__  # type: ignore[attr-defined]
+    instruments = {"SLEDAI2K", "BILAG2004", "PGA", "PROMIS29", "RAND36"}
+    forms = [f.code for f in wb.study.forms if f.instrument in instruments]
+    wide = {f.code for f in wb.study.forms if f.instrument in ("PROMIS29", "RAND36")}
+    query = (
+        select(a.c.visit_id, a.c.form_code, i.c.item_code, i.c.value)
+        .join(i, i.c.assessment_id == a.c.id)
+        .where(a.c.state == "complete", a.c.form_code.in_(forms), i.c.value.is_not(None))
+        .where(i.c.item_code.in_((*_BILAG_CODES, *_OTHER_CODES)) | a.c.form_code.in_(wide))
+        .order_by(a.c.visit_id, a.c.form_code)
+    )
+    return _read(conn, query)
+
+
+def _forms(conn: Connection, wb: Workbench, subject_ids: list[int]) -> pd.DataFrame:
+    """State of every stored form per visit, as `records.forms_status` (the visit page) sees it."""
+    rows = [
+        (visit_id, form_code, state)
+        for subject_id in subject_ids
+        for (visit_id, form_code), state in form_states(conn, wb.study, subject_id).items()
+    ]
+    return pd.DataFrame(rows, columns=["visit_id", "form_code", "state"])
+
+
+def _labs(conn: Connection) -> pd.DataFrame:
+    lb = LabResult.__table__  # type: ignore[attr-defined]
+    query = select(
+        lb.c.subject_id, lb.c.visit_id, lb.c.test_code, lb.c.value_num, lb.c.unit, lb.c.collected_on
+    ).where(lb.c.test_code.in_(LAB_TESTS), lb.c.value_num.is_not(None), lb.c.not_done.is_(False))
+    return _read(conn, query)
+
+
+def _medications(conn: Connection) -> pd.DataFrame:
+    cm = Medication.__table__  # type: ignore[attr-defined]
+    return _read(conn, select(cm).order_by(cm.c.subject_id, cm.c.start, cm.c.id))
+
+
+def _adverse_events(wb: Workbench) -> pd.DataFrame:
+    """Every AE with the TEAE and seriousness derivations of `records.adverse_events` (§9.4–9.5)."""
+    rows = [
+        {
+            "id": ae.id,
+            "subject_id": ae.subject_id,
+            "sequence": ae.sequence,
+            **ae.values,
+            "serious": ae.serious,
+            "teae": ae.teae,
+            "teae_certain": ae.teae_certain,
+            "teae_reason": "; ".join(ae.teae_reasons),
+        }
+        for ae in list_adverse_events(wb)
+    ]
+    columns = ["id", "subject_id", "sequence", *FIELDS, "serious", "teae", "teae_certain"]
+    return pd.DataFrame(rows, columns=[*columns, "teae_reason"])
+
+
+def _eligibility(wb: Workbench) -> pd.DataFrame:
+    """Eligibility status per subject as dosing checks it (`records.eligibility.status_in`)."""
+    with read_session(wb.engine) as session:
+        rows = [
+            (s.id, (found := status_in(session, wb, s)).status, found.override is not None)
+            for s in session.scalars(select(Subject))
+        ]
+    return pd.DataFrame(rows, columns=["subject_id", "eligibility", "override"])
+
+
+def _doses(conn: Connection) -> pd.DataFrame:
+    ex = DoseAdministration.__table__  # type: ignore[attr-defined]
+    return _read(conn, select(ex.c.subject_id, ex.c.visit_id, ex.c.started_at))
+
+
+def _weights(conn: Connection) -> pd.DataFrame:
+    vs = VitalSign.__table__  # type: ignore[attr-defined]
+    query = select(vs.c.visit_id, vs.c.value_num.label("weight_kg")).where(
+        vs.c.test_code == "WEIGHT", vs.c.value_num.is_not(None)
+    )
+    return _read(conn, query).drop_duplicates("visit_id", keep="last")
+
+
+def _entries(conn: Connection, wb: Workbench) -> pd.DataFrame:
+    """First audit create time of each form entered at a visit (for the data-entry lag)."""
+    ev, lb = AuditEvent.__table__, LabResult.__table__  # type: ignore[attr-defined]
+    created = (ev.c.action == "create", ev.c.field == "visit_id", ev.c.visit_id.is_not(None))
+    first = func.min(ev.c.ts_utc).label("entered_utc")
+    forms = (
+        select(ev.c.visit_id, ev.c.form.label("key"), first)
+        .where(ev.c.entity == "assessment", *created)
+        .group_by(ev.c.visit_id, ev.c.form)
+    )
+    panels = (
+        select(ev.c.visit_id, lb.c.panel.label("key"), first)
+        .join(lb, lb.c.id == ev.c.record_id)
+        .where(ev.c.entity == "labresult", *created)
+        .group_by(ev.c.visit_id, lb.c.panel)
+    )
+    others = (
+        select(ev.c.visit_id, ev.c.entity.label("key"), first)
+        .where(ev.c.entity.in_(("vitalsign", "doseadministration")), *created)
+        .group_by(ev.c.visit_id, ev.c.entity)
+    )
+    code_of: dict[str | None, str | None] = {
+        f.panel: f.code for f in wb.study.forms if f.kind == "labs"
+    }
+    code_of.update(vitalsign=_first_form(wb, "vitals"), doseadministration=_first_form(wb, "dose"))
+    parts = [_read(conn, forms), _read(conn, panels).replace({"key": code_of})]
+    parts.append(_read(conn, others).replace({"key": code_of}))
+    frame = pd.concat(parts, ignore_index=True).rename(columns={"key": "form_code"})
+    return frame.dropna(subset=["form_code"]).reset_index(drop=True)
+
+
+def _first_form(wb: Workbench, kind: str) -> str | None:
+    return next((f.code for f in wb.study.forms if f.kind == kind), None)
+
+
+def load_study_data(wb: Workbench, today: date | None = None) -> StudyData:
+    """Read every frame the outcome builders need, in one read transaction (one snapshot)."""
+    with wb.engine.connect() as conn:
+        subjects = _subjects(conn)
+        return StudyData(
+            subjects=subjects,
+            visits=_visits(conn, wb),
+            items=_items(conn, wb),
+            forms=_forms(conn, wb, [int(s) for s in subjects["subject_id"]]),
+            labs=_labs(conn),
+            medications=_medications(conn),
+            adverse_events=_adverse_events(wb),
+            eligibility=_eligibility(wb),
+            doses=_doses(conn),
+            weights=_weights(conn),
+            entries=_entries(conn, wb),
+            today=today or date.today(),
+        )

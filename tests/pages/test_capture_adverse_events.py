@@ -1,0 +1,130 @@
+"""AppTest of the adverse-event log: entry, refusal that keeps input, SAE clock, edit, conflict."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from records.adverse_events import list_adverse_events, save_adverse_event
+from tests.pages import test_capture_fixtures as fixtures
+from tests.pages.test_capture_fixtures import (
+    DOSE_DAY,
+    OTHER,
+    TODAY,
+    dose,
+    errors,
+    open_page,
+    screen,
+    texts,
+)
+
+wb = fixtures.wb  # the shared database fixture
+
+ONSET = (DOSE_DAY + timedelta(days=3)).isoformat()
+VALID = {
+    "term": "Headache",
+    "onset": ONSET,
+    "severity": "MILD",
+    "relationship": "POSSIBLY RELATED",
+    "action_taken": "NOT APPLICABLE",
+    "outcome": "RECOVERING/RESOLVING",
+}
+
+
+def fill(at, values: dict) -> None:
+    for name, value in values.items():
+        if name in ("term", "onset", "end", "treatment_note", "pt", "soc"):
+            at.text_input(key=f"AE__{name}").input(value)
+        elif isinstance(value, bool):
+            at.checkbox(key=f"AE__{name}").set_value(value)
+        elif name == "awareness_date":
+            at.date_input(key=f"AE__{name}").set_value(value)
+        else:
+            at.selectbox(key=f"AE__{name}").select(value)
+
+
+def page(subject, role: str = "investigator"):
+    return open_page(role, "adverse_events.py", subject_id=subject.id)
+
+
+def test_new_ae_is_saved_with_derived_teae(wb):
+    subject = screen(wb)
+    dose(wb, subject)
+    at = page(subject)
+    fill(at, VALID | {"ctcae_grade": 1})
+    at.button(key="AE__save").click().run()
+    [ae] = list_adverse_events(wb, subject.id)
+    assert ae.values["term"] == "Headache" and ae.teae
+    table = at.dataframe[0].value
+    assert table.loc[0, "TEAE"] == "yes"
+    assert at.text_input(key="AE__term").value == "", "the form is ready for the next event"
+
+
+def test_invalid_ae_keeps_every_value_and_names_the_field(wb):
+    subject = screen(wb)
+    at = page(subject)
+    fill(at, VALID | {"end": (DOSE_DAY - timedelta(days=150)).isoformat(), "ctcae_grade": 3})
+    at.button(key="AE__save").click().run()
+    found = errors(at)
+    assert any("before the onset" in e for e in found)
+    assert any("grade 3 is SEVERE" in e for e in found)
+    assert at.text_input(key="AE__term").value == "Headache"
+    assert at.selectbox(key="AE__relationship").value == "POSSIBLY RELATED"
+    assert list_adverse_events(wb, subject.id) == []
+
+
+def test_serious_event_shows_the_24_hour_clock(wb):
+    subject = screen(wb)
+    dose(wb, subject)
+    at = page(subject)
+    fill(at, VALID | {"sae_hospitalisation": True, "severity": "SEVERE", "ctcae_grade": 3})
+    at.button(key="AE__save").click().run()
+    assert any("awareness" in e.lower() or "required" in e for e in errors(at))
+    fill(at, {"awareness_date": TODAY})
+    at.button(key="AE__save").click().run()
+    [ae] = list_adverse_events(wb, subject.id)
+    at.selectbox(key="AE__selected").select(ae.id).run()
+    assert "Serious adverse event" in texts(at)
+    assert "SAE report due" in texts(at) and "h left" in texts(at)
+
+
+def test_edit_asks_a_reason_and_a_stale_edit_conflicts(wb):
+    subject = screen(wb)
+    dose(wb, subject)
+    ae = save_adverse_event(wb, OTHER, subject_id=subject.id, values=VALID)
+    at = page(subject)
+    at.selectbox(key="AE__selected").select(ae.id).run()
+    at.selectbox(key="AE__severity").select("MODERATE")
+    at.button(key="AE__save").click().run()
+    assert "MODERATE" in at.table[0].value.to_string()
+    at.text_input(key="AE__reason").input("PI reassessed")
+    at.button(key="AE__confirm").click().run()
+    [saved] = list_adverse_events(wb, subject.id)
+    assert saved.values["severity"] == "MODERATE"
+    save_adverse_event(
+        wb,
+        OTHER,
+        subject_id=subject.id,
+        values=VALID | {"severity": "SEVERE"},
+        ae_id=ae.id,
+        reason="per source",
+        expected_version=saved.version,
+    )
+    at.text_input(key="AE__treatment_note").input("paracetamol")
+    at.checkbox(key="AE__treatment_given").check()
+    at.button(key="AE__save").click().run()
+    at.text_input(key="AE__reason").input("treatment added")
+    at.button(key="AE__confirm").click().run()
+    assert any("someone else" in e for e in errors(at))
+    assert "SEVERE" in at.table[0].value.to_string() and "Otto Other" in texts(at)
+
+
+def test_monitor_reads_the_log_only(wb):
+    subject = screen(wb)
+    ae = save_adverse_event(wb, OTHER, subject_id=subject.id, values=VALID)
+    at = page(subject, "monitor")
+    assert "Read-only" in texts(at)
+    at.selectbox(key="AE__selected").select(ae.id).run()
+    assert at.text_input(key="AE__term").disabled
+    assert not [b for b in at.button if b.key == "AE__save"]
+    at.toggle(key="AE__audit").set_value(True).run()
+    assert "Headache" in at.dataframe[-1].value.to_string()

@@ -1,0 +1,146 @@
+"""AppTest of the medication log: steroid rows with prednisone equivalents, the curve, edits."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from charts.steroid_curve import steroid_curve, steroid_frame
+from records.medications import list_medications, save_medication
+from scoring import steroids
+from tests.pages import test_capture_fixtures as fixtures
+from tests.pages.test_capture_fixtures import (
+    CONSENT,
+    OTHER,
+    errors,
+    open_page,
+    screen,
+    texts,
+)
+
+wb = fixtures.wb  # the shared database fixture
+
+START = (CONSENT + timedelta(days=2)).isoformat()
+PREDNISONE = {
+    "drug": "prednisone",
+    "dose": "10",
+    "dose_unit": "mg",
+    "route": "ORAL",
+    "frequency": "QD",
+    "start": START,
+    "corticosteroid": True,
+}
+
+
+def fill(at, values: dict) -> None:
+    for name, value in values.items():
+        if isinstance(value, bool):
+            at.checkbox(key=f"CM__{name}").set_value(value)
+        elif name in ("route", "frequency"):
+            at.selectbox(key=f"CM__{name}").select(value)
+        else:
+            at.text_input(key=f"CM__{name}").input(value)
+
+
+def page(subject, role: str = "investigator"):
+    return open_page(role, "medications.py", subject_id=subject.id)
+
+
+def test_steroid_row_gives_prednisone_equivalent_and_curve(wb):
+    subject = screen(wb)
+    at = page(subject)
+    assert "No systemic corticosteroid" in texts(at)
+    fill(at, PREDNISONE | {"drug": "methylprednisolone", "dose": "8"})
+    at.button(key="CM__save").click().run()
+    [row] = list_medications(wb, subject.id)
+    assert row.prednisone_equivalent_mg_per_day == 10
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    assert "Today 10 mg/day" in texts(at)
+
+
+def test_iv_pulse_is_listed(wb):
+    subject = screen(wb)
+    at = page(subject)
+    pulse = {
+        "drug": "methylprednisolone",
+        "dose": "500",
+        "dose_unit": "mg",
+        "route": "INTRAVENOUS",
+        "frequency": "ONCE",
+        "start": START,
+        "corticosteroid": True,
+        "pulse": True,
+    }
+    fill(at, pulse)
+    at.button(key="CM__save").click().run()
+    assert "IV pulses" in texts(at)
+    assert "1 pulse day" in texts(at)
+
+
+def test_invalid_steroid_keeps_values_and_names_fields(wb):
+    subject = screen(wb)
+    at = page(subject)
+    fill(at, PREDNISONE | {"drug": "aspirin", "dose_unit": "g"})
+    at.button(key="CM__save").click().run()
+    found = errors(at)
+    assert any("prednisone equivalence" in e for e in found)
+    assert any("must be mg" in e for e in found)
+    assert at.text_input(key="CM__drug").value == "aspirin"
+    assert list_medications(wb, subject.id) == []
+
+
+def test_edit_needs_reason_and_stale_edit_conflicts(wb):
+    subject = screen(wb)
+    row = save_medication(wb, OTHER, subject_id=subject.id, values=PREDNISONE)
+    at = page(subject)
+    at.selectbox(key="CM__selected").select(row.id).run()
+    at.text_input(key="CM__dose").input("5")
+    at.button(key="CM__save").click().run()
+    assert "5" in at.table[0].value.to_string()
+    at.text_input(key="CM__reason").input("taper")
+    at.button(key="CM__confirm").click().run()
+    [saved] = list_medications(wb, subject.id)
+    assert saved.dose == 5
+    save_medication(
+        wb,
+        OTHER,
+        subject_id=subject.id,
+        values=PREDNISONE | {"dose": "20"},
+        medication_id=row.id,
+        reason="flare",
+        expected_version=saved.version,
+    )
+    at.text_input(key="CM__indication").input("SLE")
+    at.button(key="CM__save").click().run()
+    at.text_input(key="CM__reason").input("indication")
+    at.button(key="CM__confirm").click().run()
+    assert any("someone else" in e for e in errors(at))
+    assert "20" in at.table[0].value.to_string()
+
+
+def test_data_manager_reads_only(wb):
+    subject = screen(wb)
+    save_medication(wb, OTHER, subject_id=subject.id, values=PREDNISONE)
+    at = page(subject, "data_manager")
+    assert "Read-only" in texts(at) and not [b for b in at.button if b.key == "CM__save"]
+
+
+def test_curve_builder_is_a_step_line_with_pulse_marks():
+    day = date(2025, 1, 1)
+    regimens = [
+        steroids.Regimen("prednisone", 10, "QD", "ORAL", day, day + timedelta(days=9)),
+        steroids.Regimen(
+            "methylprednisolone",
+            500,
+            "ONCE",
+            "INTRAVENOUS",
+            day + timedelta(days=3),
+            None,
+            is_pulse=True,
+        ),
+    ]
+    frame = steroid_frame(steroids.daily_series(regimens, day, day + timedelta(days=14)))
+    spec = steroid_curve(frame, [(7.5, "LLDAS")], day).to_dict()
+    marks = [layer["mark"] for layer in spec["layer"]]
+    assert marks[0] == {"type": "line", "interpolate": "step-after"}
+    assert marks[1]["shape"] == "triangle-up" and len(spec["layer"]) == 4
+    assert frame["pulse_mg"].gt(0).sum() == 1

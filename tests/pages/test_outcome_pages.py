@@ -1,0 +1,203 @@
+"""AppTest: the outcome pages on the demo study, their numbers checked against records/scoring."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from models.db import make_engine, upgrade
+from records import auth
+from records.adverse_events import save_adverse_event
+from records.context import Workbench
+from records.demo import build_demo
+from records.demo.events import INVESTIGATOR
+from records.outcomes import dashboard, efficacy, safety, timeline
+from records.outcomes.explain import status_grid
+from records.outcomes.snapshot import Outcomes, build_outcomes
+from study import load_study
+from tests.pages.conftest import ENTRY, PASSWORD
+
+PAGES = Path(__file__).resolve().parents[2] / "app_pages"
+OUTCOME_PAGES = ("home.py", "timeline.py", "responses.py", "efficacy.py", "safety.py")
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 10-subject demo study and one account per role, built once for the module."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    build_demo(Workbench(engine, load_study()), subjects=10, seed=1)
+    admin = auth.create_first_admin(
+        engine, {"username": "admin", "full_name": "Ada Admin", "password": PASSWORD}
+    )
+    for role in ("investigator", "monitor"):
+        values = {"username": role, "full_name": role.title(), "role": role, "password": PASSWORD}
+        auth.create_user(engine, auth.actor_for(admin), values)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workbench:
+    """A private copy of the demo database for one test, as the app's database."""
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_db, path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("WORKBENCH_DB_URL", url)
+    return Workbench(make_engine(url), load_study())
+
+
+@pytest.fixture
+def expected(demo: Workbench) -> Outcomes:
+    """The same outcomes computed directly through records/scoring, for comparison."""
+    return build_outcomes(demo)
+
+
+def _open(page: str, role: str = "investigator") -> AppTest:
+    at = AppTest.from_file(ENTRY, default_timeout=60)
+    at.run()
+    at.text_input(key="login_username").input(role)
+    at.text_input(key="login_password").input(PASSWORD)
+    at.button[0].click().run()
+    at.switch_page(str(PAGES / page)).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _frame(at: AppTest, columns: list[str]) -> pd.DataFrame:
+    """The first dataframe on the page with exactly these columns."""
+    for element in at.dataframe:
+        if list(element.value.columns) == columns:
+            return element.value.reset_index(drop=True)
+    raise AssertionError(f"no table with columns {columns}")
+
+
+def _view(at: AppTest, key: str, view: str) -> None:
+    at.segmented_control(key=key).set_value(view).run()
+    assert not at.exception, at.exception
+
+
+def _charts(at: AppTest) -> list[object]:
+    return [e for e in at.main if getattr(e, "type", "") == "vega_lite_chart"]
+
+
+@pytest.mark.parametrize("page", OUTCOME_PAGES)
+def test_each_outcome_page_renders_for_a_monitor(demo, page):
+    at = _open(page, "monitor")
+    assert at.title and not at.error
+
+
+def test_home_dashboard_matches_records(demo, expected):
+    at = _open("home.py")
+    board = dashboard.study_dashboard(expected)
+    pd.testing.assert_frame_equal(_frame(at, list(board.funnel.columns)), board.funnel)
+    _view(at, "dashboard_view", "Visit compliance")
+    shown = _frame(at, list(board.compliance.columns))
+    assert shown.set_index("Visit").loc["All visits"].tolist() == (
+        board.compliance.set_index("Visit").loc["All visits"].tolist()
+    )
+    _view(at, "dashboard_view", "Forms outstanding")
+    grid = _frame(at, list(board.grid.columns)).set_index("subject")
+    wanted = board.grid.set_index("subject")
+    assert grid.fillna(-1).astype(int).equals(wanted.fillna(-1).astype(int))
+    _view(at, "dashboard_view", "Data-entry lag")
+    lag = _frame(at, list(board.lag_summary.columns))
+    assert lag["Forms entered"].sum() == 2 * len(board.lags)  # per form, plus the total row
+
+
+def test_safety_page_matches_the_teae_summary(demo, expected):
+    at = _open("safety.py")
+    table = safety.teae_summary(expected.data, expected.study)
+    shown = _frame(at, list(table.frame.columns))
+    pd.testing.assert_frame_equal(shown, table.frame, check_dtype=False)
+    assert any(m.value == f"N = {expected.safety_n}" for m in at.metric)
+    _view(at, "safety_view", "By SOC and PT")
+    soc = safety.by_soc_pt(expected.data).frame
+    pd.testing.assert_frame_equal(_frame(at, list(soc.columns)), soc, check_dtype=False)
+    _view(at, "safety_view", "Adverse events by subject")
+    assert len(_charts(at)) == 1  # the AE swimmer
+
+
+def test_efficacy_page_matches_endpoint_and_change_summary(demo, expected):
+    at = _open("efficacy.py")
+    endpoint = efficacy.sri_endpoint(expected.responses, expected.study, expected.safety_n)
+    pd.testing.assert_frame_equal(_frame(at, list(endpoint.counts.columns)), endpoint.counts)
+    _view(at, "efficacy_view", "Change from baseline")
+    summary = efficacy.change_summary(expected.measures, "sledai").round(2)
+    pd.testing.assert_frame_equal(
+        _frame(at, list(summary.columns)), summary, check_dtype=False, check_exact=False
+    )
+    at.selectbox(key="efficacy_measure").select("egfr").run()
+    egfr = efficacy.change_summary(expected.measures, "egfr").round(2)
+    assert _frame(at, list(egfr.columns))["mean"].tolist() == pytest.approx(egfr["mean"].tolist())
+    assert len(_charts(at)) == 1  # the spaghetti plot
+    _view(at, "efficacy_view", "BILAG grades")
+    grades = efficacy.bilag_grades(expected.measures, expected.baseline)
+    pd.testing.assert_frame_equal(_frame(at, list(grades.columns)), grades, check_dtype=False)
+
+
+def test_response_grid_and_one_explanation(demo, expected):
+    at = _open("responses.py")
+    grid = status_grid(expected.responses, "SRI-4")
+    pd.testing.assert_frame_equal(_frame(at, list(grid.columns)), grid, check_dtype=False)
+    at.segmented_control(key="responses_index").set_value("BICLA").run()
+    bicla = status_grid(expected.responses, "BICLA")
+    pd.testing.assert_frame_equal(_frame(at, list(bicla.columns)), bicla, check_dtype=False)
+    row = expected.responses.frame.iloc[-1]
+    at.toggle(key="responses_pick").set_value(True).run()
+    at.selectbox(key="responses_subject").select(row["subject"]).run()
+    at.selectbox(key="responses_visit").select(row["visit"]).run()
+    result = expected.responses.explain(int(row["subject_id"]), int(row["visit_id"]), "BICLA")
+    assert any(result.reasons[0] in m.value for m in at.markdown)
+    assert any("Baseline" in m.value for m in at.markdown)
+    assert any("| criterion | status | reason |" in m.value for m in at.markdown)
+
+
+def test_the_first_cell_is_explained_without_choosing(demo, expected):
+    at = _open("responses.py")
+    row = expected.responses.frame.iloc[0]
+    result = expected.responses.explain(int(row["subject_id"]), int(row["visit_id"]), "SRI-4")
+    assert any(result.reasons[0] in m.value for m in at.markdown)
+    assert not at.selectbox  # the pickers are shown on demand
+
+
+def test_more_sri_thresholds_on_demand(demo, expected):
+    at = _open("responses.py")
+    at.multiselect(key="responses_sri").select("SRI-6").run()
+    at.segmented_control(key="responses_index").set_value("SRI-6").run()
+    grid = status_grid(expected.with_sri((4, 6)), "SRI-6")
+    pd.testing.assert_frame_equal(_frame(at, list(grid.columns)), grid, check_dtype=False)
+
+
+def test_subject_timeline_matches_the_casebook(demo, expected):
+    at = _open("timeline.py")
+    subject_id = int(expected.data.subjects["subject_id"].iloc[0])
+    book = timeline.casebook(expected, subject_id)
+    assert len(_charts(at)) == 1
+    _view(at, "timeline_view", "Visits and measures")
+    shown = _frame(at, list(book.table.columns))
+    assert shown["SLEDAI-2K"].tolist() == pytest.approx(
+        book.table["SLEDAI-2K"].tolist(), nan_ok=True
+    )
+    _view(at, "timeline_view", "Adverse events")
+    assert _frame(at, list(book.lanes.columns))["label"].tolist() == book.lanes["label"].tolist()
+
+
+def test_pages_never_show_stale_data_after_an_edit(demo, expected):
+    at = _open("safety.py")
+    before = safety.teae_summary(expected.data, expected.study).frame
+    subject = int(expected.data.subjects.dropna(subset=["dose_date"])["subject_id"].iloc[0])
+    dose = expected.data.subjects.set_index("subject_id").loc[subject, "dose_date"]
+    values = {"term": "Nausea", "onset": dose.isoformat(), "end": dose.isoformat(),
+              "severity": "MILD", "relationship": "NOT RELATED", "action_taken": "NOT APPLICABLE",
+              "outcome": "RECOVERED/RESOLVED"}  # fmt: skip
+    save_adverse_event(demo, INVESTIGATOR, subject_id=subject, values=values)
+    at.run()
+    after = _frame(at, list(before.columns))
+    events = after.set_index("Row").loc["Subjects with ≥1 TEAE", "Events"]
+    assert events == before.set_index("Row").loc["Subjects with ≥1 TEAE", "Events"] + 1

@@ -1,0 +1,248 @@
+"""Cached outcome frames for the pages, keyed on the change counter so they are never stale.
+
+`key()` costs one indexed query (max audit id, records/changes.py); every entry is keyed on it,
+so an edit makes a new entry and nothing stale is shown. Which cache holds a value depends on
+whether it can change (spec §6): values nobody edits (Arrow tables for display, frozen
+dataclasses, tuples, read-only mappings) are shared from `st.cache_resource` without a copy per
+run; mutable ones (dicts) come from `st.cache_data`, a private copy each run. Chart specs are
+shared too: `st.vega_lite_chart` (1.67) works on a shallow copy and only replaces top-level keys.
+Tables go to `st.dataframe` as Arrow, so they are not converted again on every rerun; cached
+markdown is built once per data change, not on every rerun.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+from typing import Any, TypeAlias
+
+import pandas as pd
+import pyarrow as pa
+import streamlit as st
+
+from charts.casebook import casebook_chart
+from charts.spaghetti import spaghetti
+from charts.swimmer import ae_swimmer
+from models.db import database_url
+from records.changes import change_counter
+from records.context import Workbench
+from records.outcomes import efficacy, safety, timeline
+from records.outcomes.catalogue import MEASURES
+from records.outcomes.dashboard import Dashboard, study_dashboard
+from records.outcomes.explain import explanation_markdown, status_grid
+from records.outcomes.responses import ResponseTable
+from records.outcomes.snapshot import Outcomes, build_outcomes
+from records.outcomes.timeline import Casebook
+from records.subjects import counts_by_status
+from scoring.verdict import ResponseResult
+from ui.downloads import ChartSpecs, prepare
+from ui.resources import workbench
+
+Key = tuple[str, str, int, str]
+"""(database URL, study definition file, change counter, today's date)."""
+Table: TypeAlias = pa.Table
+
+
+def _shown(frame: pd.DataFrame) -> Table:
+    table: Table = pa.Table.from_pandas(frame, preserve_index=False)
+    return table
+
+
+def key(wb: Workbench | None = None) -> Key:
+    """The cache key of the current data: changes with every committed write and every day.
+
+    One indexed query; call it once per run (pass the page's workbench if it has one)."""
+    wb = wb or workbench()
+    return database_url(), wb.study.source, change_counter(wb.engine), date.today().isoformat()
+
+
+@st.cache_resource(max_entries=2, show_spinner="Computing outcomes…")
+def _outcomes(k: Key) -> Outcomes:
+    return build_outcomes(workbench(), date.fromisoformat(k[3]))
+
+
+@st.cache_resource(max_entries=4, show_spinner="Computing SRI-k…")
+def _responses(k: Key, ks: tuple[int, ...]) -> ResponseTable:
+    return _outcomes(k).with_sri(ks) if ks != (4,) else _outcomes(k).responses
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def subjects(k: Key) -> MappingProxyType[str, int]:
+    """Subjects for pickers: screening number → subject id, in screening-number order
+    (read-only, shared between runs)."""
+    frame = _outcomes(k).data.subjects
+    ids = zip(frame["subject"].tolist(), frame["subject_id"].astype(int).tolist(), strict=True)
+    return MappingProxyType(dict(ids))
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def status_counts(k: Key) -> dict[str, int]:
+    """Subjects per status (`records.subjects.counts_by_status`), read once per data change."""
+    return counts_by_status(workbench())
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def status_table(k: Key) -> Table:
+    """Subjects per status as a two-column table (Status, Subjects) for display."""
+    counts = status_counts(k)
+    return pa.table(
+        {"Status": [s.replace("_", " ") for s in counts], "Subjects": list(counts.values())}
+    )
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _dashboard(k: Key) -> Dashboard:
+    return study_dashboard(_outcomes(k))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def dashboard_table(k: Key, name: str) -> Table:
+    """One dashboard table: funnel, compliance, grid, outstanding, lags or lag_summary."""
+    return _shown(getattr(_dashboard(k), name))
+
+
+@dataclass(frozen=True)
+class SafetyView:
+    """TEAE incidence and TEAEs by SOC/PT over the safety set N, with the table notes."""
+
+    incidence: Table
+    by_term: Table
+    n: int
+    notes: tuple[str, ...]
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def safety_tables(k: Key) -> SafetyView:
+    """TEAE incidence and TEAEs by SOC/PT."""
+    o = _outcomes(k)
+    summary, by_term = safety.teae_summary(o.data, o.study), safety.by_soc_pt(o.data)
+    return SafetyView(_shown(summary.frame), _shown(by_term.frame), summary.n, summary.notes)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def measure_summary(k: Key, measure: str) -> Table:
+    """Change from baseline per visit of one measure (two decimals)."""
+    return _shown(efficacy.change_summary(_outcomes(k).measures, measure).round(2))
+
+
+@dataclass(frozen=True)
+class EndpointView:
+    """SRI-4 at the primary endpoint visit: counts over N and the non-responders' reasons."""
+
+    visit: str
+    counts: Table
+    non_responders: Table
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def endpoint(k: Key) -> EndpointView:
+    """SRI-4 at the primary endpoint visit: counts and non-responders' reasons."""
+    o = _outcomes(k)
+    found = efficacy.sri_endpoint(o.responses, o.study, o.safety_n)
+    return EndpointView(found.visit, _shown(found.counts), _shown(found.non_responders))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def bilag_grades(k: Key) -> Table:
+    """Subjects per BILAG grade, domain and visit, with improvement vs baseline."""
+    o = _outcomes(k)
+    return _shown(efficacy.bilag_grades(o.measures, o.baseline))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def all_changes(k: Key) -> Table:
+    """Every measure's change-from-baseline summary stacked (three decimals)."""
+    keys = tuple(m.key for m in MEASURES)
+    return _shown(efficacy.all_changes(_outcomes(k).measures, keys).round(3))
+
+
+@dataclass(frozen=True)
+class ResponseView:
+    """Every label (one row per subject × visit, all indices), the subjects, the indices."""
+
+    table: Table
+    subjects: tuple[str, ...]
+    indices: tuple[str, ...]
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def responses(k: Key, ks: tuple[int, ...] = (4,)) -> ResponseView:
+    """Response labels of every index at every evaluated visit (SRI-k for each k in `ks`)."""
+    table = _responses(k, ks)
+    shown = table.frame.drop(columns=["subject_id", "visit_id", "visit_code", "visit_order"])
+    subjects = tuple(dict.fromkeys(shown["subject"].tolist()))
+    return ResponseView(_shown(shown), subjects, table.indices)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def response_grid(k: Key, ks: tuple[int, ...], index: str) -> Table:
+    """One index as a subject × visit grid."""
+    return _shown(status_grid(_responses(k, ks), index))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def response_visits(k: Key, ks: tuple[int, ...], subject: str) -> dict[str, tuple[int, int]]:
+    """A subject's evaluated visits → (subject id, visit id), in visit order."""
+    frame = _responses(k, ks).frame
+    rows = frame[frame["subject"] == subject]
+    ids = zip(rows["subject_id"].astype(int), rows["visit_id"].astype(int), strict=True)
+    return dict(zip(rows["visit"].tolist(), ids, strict=True))
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The result behind one response cell and its explanation, rendered once as markdown."""
+
+    result: ResponseResult
+    markdown: str
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def explanation(
+    k: Key, ks: tuple[int, ...], subject_id: int, visit_id: int, index: str
+) -> Explanation | None:
+    """The result behind one response cell (components, missing inputs, reasons)."""
+    result = _responses(k, ks).explain(subject_id, visit_id, index)
+    return None if result is None else Explanation(result, explanation_markdown(result))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _casebook(k: Key, subject_id: int) -> Casebook:
+    return timeline.casebook(_outcomes(k), subject_id)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def casebook_part(k: Key, subject_id: int, name: str) -> Any:
+    """One part of a subject's casebook: subject, dosed, or the table or lanes to show."""
+    part = getattr(_casebook(k, subject_id), name)
+    return _shown(part) if isinstance(part, pd.DataFrame) else part
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def casebook_header(k: Key, subject_id: int) -> tuple[str, bool]:
+    """The subject's screening number and whether the subject has been dosed."""
+    book = _casebook(k, subject_id)
+    return book.subject, bool(book.dosed)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def casebook_spec(k: Key, subject_id: int, panels: tuple[str, ...]) -> ChartSpecs | None:
+    """The subject's timeline chart (chosen panels); None if nothing to draw."""
+    o = _outcomes(k)
+    figure = casebook_chart(_casebook(k, subject_id), o.study.protocol, panels)
+    return None if figure is None else prepare(figure)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def swimmer_spec(k: Key) -> ChartSpecs | None:
+    """Every dosed subject's AEs as swimmer lanes; None without AEs."""
+    lanes = timeline.ae_lanes(_outcomes(k).data)
+    return None if lanes.empty else prepare(ae_swimmer(lanes, "subject"))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def spaghetti_spec(k: Key, measure: str, title: str, unit: str) -> ChartSpecs:
+    """One measure over study days for every subject, with the visit means."""
+    values = timeline.cohort_values(_outcomes(k).measures, measure)
+    return prepare(spaghetti(values, title, unit))

@@ -1,0 +1,101 @@
+"""Which renderer draws which case report form, by the form's kind in the study definition."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from models import Actor
+from records.assessments import load_assessment
+from records.context import Workbench
+from ui import navigation
+from ui.capture import assessment, dose, instruments, lab_panel, vitals
+from ui.capture.flow import shown
+from ui.capture.target import Target
+
+SELECTED = "visit_form"
+"""Session key of the form chosen on the visit page."""
+_FIRST = ("PGA",)
+"""Instruments asked before the others at a visit (PGA before SLEDAI totals, spec §5)."""
+
+
+def ordered(wb: Workbench, codes: list[str]) -> list[str]:
+    """The visit's forms with the PGA moved before the instruments that must follow it."""
+    first = [c for c in codes if wb.study.form(c).instrument in _FIRST]
+    return first + [c for c in codes if c not in first]
+
+
+def capturable(wb: Workbench, visit_forms: tuple[str, ...]) -> list[str]:
+    """Forms to offer: the scheduled ones, or every visit form at an unscheduled visit."""
+    if visit_forms:
+        return ordered(wb, list(visit_forms))
+    kinds = ("instrument", "items", "labs", "vitals")
+    return ordered(wb, [f.code for f in wb.study.forms if f.kind in kinds])
+
+
+def _pga_first(wb: Workbench, target: Target) -> bool:
+    """True when the visit's PGA is saved; otherwise say so and offer to open it."""
+    codes = [f.code for f in wb.study.forms if f.instrument == "PGA"]
+    if any(load_assessment(wb, target.visit_id, c) is not None for c in codes):
+        return True
+    st.info(
+        "Record the physician global assessment first: it is asked before the SLEDAI-2K "
+        "descriptors and totals are shown (spec/scoring.md §5).",
+        icon=":material/info:",
+    )
+    st.button("Open the PGA form", key="open_pga", on_click=_choose, args=(codes[0],))
+    return False
+
+
+def _choose(code: str) -> None:
+    st.session_state[SELECTED] = code
+
+
+def _view(wb: Workbench, target: Target, code: str) -> assessment.View | None:
+    """The layout of an instrument form (None: items in form order)."""
+    name = wb.study.form(code).instrument
+    if name == "PGA":
+        return instruments.pga_view(wb)
+    if name == "BILAG2004":
+        return instruments.bilag_view(wb)
+    if name == "SLEDAI2K":
+        return instruments.sledai_view(wb, target)
+    return None
+
+
+def _instrument(wb: Workbench, actor: Actor, target: Target, code: str) -> None:
+    form = wb.study.form(code)
+    if form.instrument == "SLEDAI2K" and not _pga_first(wb, target):
+        return
+    if form.domain == "QS" and target.writable:
+        st.page_link(
+            navigation.link("patient_mode.py"),
+            label="Hand the tablet to the patient (patient mode)",
+            icon=":material/tablet:",
+        )
+    saved = assessment.render(wb, actor, target, code, _view(wb, target, code))
+    if saved is not None and saved.derived is not None and saved.derived.values:
+        scores = (f"{k.replace('_', ' ')} {shown(v)}" for k, v in saved.derived.values.items())
+        st.caption("Saved scores: " + ", ".join(scores))
+
+
+def render(wb: Workbench, actor: Actor, target: Target, code: str) -> None:
+    """Draw form `code` of the target visit with the renderer of its kind."""
+    kind = wb.study.form(code).kind
+    if kind == "labs":
+        lab_panel.render(wb, actor, target, code)
+    elif kind == "vitals":
+        vitals.render(wb, actor, target, code)
+    elif kind == "dose":
+        dose.render(wb, actor, target, code)
+    elif kind == "instrument":
+        _instrument(wb, actor, target, code)
+    elif kind == "log":
+        st.info("Medical and SLE history are entered as dated rows on the History page.")
+        st.page_link(
+            navigation.link("history.py"), label="Open History", icon=":material/history_edu:"
+        )
+    elif kind == "eligibility":
+        view = assessment.generic(wb, code, note_label="Evidence")
+        assessment.render(wb, actor, target, code, view)
+    else:
+        assessment.render(wb, actor, target, code)
