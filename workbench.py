@@ -6,6 +6,7 @@ import streamlit as st
 
 from records import auth
 from ui import navigation, session
+from ui.capture import patient
 from ui.resources import workbench
 
 st.set_page_config(
@@ -40,6 +41,9 @@ elif actor is None:
             )
         ]
     }
+elif patient.STATE in st.session_state:
+    # Patient mode: the tablet is in the patient's hands, so only the questionnaire is routable.
+    pages = {"": [navigation.page(navigation.PATIENT_MODE, default=True)]}
 else:
     pages = navigation.pages_for(actor.role)
     with st.sidebar:
@@ -49,4 +53,4 @@ else:
             session.sign_out("You signed out.")
             st.rerun()
 
-st.navigation(pages, position="sidebar").run()
+st.navigation(pages, position="sidebar", expanded=True).run()

@@ -5,6 +5,14 @@ every page in the same process: one first run (the first page pays for computing
 once; later pages hit the cache) and then warm reruns, whose median is compared with the
 minimal page's (benchmarks/minimal_page.py). Goal: every page within 3× the minimal page.
 
+Warm reruns are timed two ways, interleaved so background load hits both alike:
+- "compiled each run": plain AppTest, which makes a new ScriptCache per run and so parses,
+  rewrites (magic) and compiles the page source every time (1–2 ms for a 60–90 line page);
+- "bytecode cached": one shared ScriptCache, as `streamlit run` keeps one per server, so only
+  the page's own work is timed.
+AppTest polls for the end of a run every 1 ms, so differences below that are coarse. The script
+reports; it exits 0 whether or not the goal is met (the verdict line says which).
+
 Run: .venv/bin/python benchmarks/bench_pages.py [subjects] [reruns] [existing study.db]
 """
 
@@ -15,12 +23,15 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache  # noqa: E402
+from streamlit.testing.v1 import AppTest, local_script_runner  # noqa: E402
 
 from benchmarks.outcomes_study import build_outcomes_study  # noqa: E402
 from models.db import make_engine, upgrade  # noqa: E402
@@ -51,15 +62,36 @@ def _first_run(path: Path) -> tuple[AppTest, float]:
     return at, time.perf_counter() - start
 
 
-def _warm_runs(apps: dict[str, AppTest], rounds: int) -> dict[str, float]:
-    """Median rerun time of each page; pages take turns so background load hits all alike."""
-    times: dict[str, list[float]] = {name: [] for name in apps}
+@contextmanager
+def _bytecode_cached(shared: ScriptCache) -> Iterator[None]:
+    """AppTest runs reuse one ScriptCache (compiled pages), as the server does."""
+    original = local_script_runner.ScriptCache
+    local_script_runner.ScriptCache = lambda: shared  # type: ignore[misc,assignment]
+    try:
+        yield
+    finally:
+        local_script_runner.ScriptCache = original  # type: ignore[misc]
+
+
+def _timed(at: AppTest) -> float:
+    start = time.perf_counter()
+    at.run()
+    return time.perf_counter() - start
+
+
+def _warm_runs(apps: dict[str, AppTest], rounds: int) -> dict[str, tuple[float, float]]:
+    """Median rerun time of each page (compiled each run, bytecode cached); pages and modes
+    take turns so background load hits all alike."""
+    shared = ScriptCache()
+    compiled: dict[str, list[float]] = {name: [] for name in apps}
+    cached: dict[str, list[float]] = {name: [] for name in apps}
     for _ in range(rounds):
         for name, at in apps.items():
-            start = time.perf_counter()
-            at.run()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(values) for name, values in times.items()}
+            compiled[name].append(_timed(at))
+            with _bytecode_cached(shared):
+                cached[name].append(_timed(at))
+    median = statistics.median
+    return {name: (median(compiled[name]), median(cached[name])) for name in apps}
 
 
 def _study(folder: str, subjects: int, reuse: str | None) -> str:
@@ -76,17 +108,24 @@ def _study(folder: str, subjects: int, reuse: str | None) -> str:
     return url
 
 
-def _report(results: dict[str, tuple[float, float]]) -> int:
-    base = results["minimal"][1]
-    print(f"\n{'page':<18}{'first run s':>12}{'warm ms':>10}{'× minimal':>11}")
-    worst = 0.0
+def _report(results: dict[str, tuple[float, tuple[float, float]]]) -> None:
+    """Print each page's warm median and its ratio to the minimal page, for both modes."""
+    bases = results["minimal"][1]
+    print(f"\n{'':<18}{'':>12}{'compiled each run':>22}{'bytecode cached':>22}")
+    print(f"{'page':<18}{'first run s':>12}" + f"{'warm ms':>11}{'× minimal':>11}" * 2)
+    worst = [0.0, 0.0]
     for name, (first, warm) in results.items():
-        ratio = warm / base
-        worst = max(worst, ratio)
-        print(f"{name:<18}{first:>12.2f}{warm * 1000:>10.1f}{ratio:>11.2f}")
-    verdict = "met" if worst <= GOAL else "NOT met"
-    print(f"\ngoal: every page within {GOAL:g}× the minimal page: {verdict} (worst {worst:.2f}×)")
-    return 0 if worst <= GOAL else 1
+        row = f"{name:<18}{first:>12.2f}"
+        for mode, (ms, base) in enumerate(zip(warm, bases, strict=True)):
+            worst[mode] = max(worst[mode], ms / base)
+            row += f"{ms * 1000:>11.1f}{ms / base:>11.2f}"
+        print(row)
+    for label, ratio in zip(("compiled each run", "bytecode cached"), worst, strict=True):
+        verdict = "met" if ratio <= GOAL else "NOT met"
+        print(
+            f"goal ({label}): every page within {GOAL:g}× the minimal page: {verdict}"
+            f" (worst {ratio:.2f}×)"
+        )
 
 
 def main(subjects: int = 500, reruns: int = 40, reuse: str | None = None) -> int:
@@ -102,7 +141,8 @@ def main(subjects: int = 500, reruns: int = 40, reuse: str | None = None) -> int
         started = {name: _first_run(path) for name, path in PAGES.items()}
         warm = _warm_runs({name: at for name, (at, _) in started.items()}, reruns)
         engine.dispose()
-    return _report({name: (started[name][1], warm[name]) for name in PAGES})
+    _report({name: (started[name][1], warm[name]) for name in PAGES})
+    return 0
 
 
 if __name__ == "__main__":

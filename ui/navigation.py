@@ -46,6 +46,13 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("efficacy.py", "Efficacy summary", ":material/monitoring:", "Outcomes", CLINICAL),
     PageSpec("safety.py", "Safety summary", ":material/health_and_safety:", "Outcomes", CLINICAL),
     PageSpec(
+        "export.py",
+        "Export listings",
+        ":material/download:",
+        "Review",
+        ("investigator", "monitor", "data_manager", "admin"),
+    ),
+    PageSpec(
         "audit.py",
         "Audit trail",
         ":material/history:",
@@ -54,6 +61,9 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec("users.py", "Users", ":material/manage_accounts:", "Administration", ("admin",)),
 )
+
+
+PATIENT_MODE = next(p for p in PAGES if p.file == "patient_mode.py")
 
 
 def page(spec: PageSpec, default: bool = False) -> st.Page:

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -132,3 +134,24 @@ def wait_idle(page: object) -> None:
 def screenshot(page: object, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))  # type: ignore[attr-defined]
+
+
+def key(page: Page, name: str) -> Locator:
+    """The element of a widget key (Streamlit adds the CSS class st-key-<key>)."""
+    return page.locator(f".st-key-{name}")
+
+
+def choose(page: Page, name: str, option: str) -> None:
+    """Pick an option of a keyed selectbox by its visible text (reopened if a rerun closed it)."""
+    target = page.get_by_role("option", name=option, exact=True)
+    for _ in range(3):
+        wait_idle(page)
+        key(page, name).click()
+        try:
+            target.click(timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+    else:
+        raise AssertionError(f"option {option!r} of {name} never appeared")
+    wait_idle(page)

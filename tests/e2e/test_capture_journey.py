@@ -9,8 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import Page, expect
 
 from models.db import make_engine, upgrade
 from records import auth
@@ -18,7 +17,7 @@ from records.assessments import load_assessment
 from records.context import Workbench
 from records.visits import calendar
 from study import load_study
-from tests.e2e.conftest import screenshot, wait_idle
+from tests.e2e.conftest import choose, key, screenshot, wait_idle
 
 PASSWORD = "a long enough password"
 WAIT = 30_000
@@ -53,11 +52,6 @@ def _prepared_db(tmp_path: Path) -> str:
     return url
 
 
-def key(page: Page, name: str) -> Locator:
-    """The element of a widget key (Streamlit adds the CSS class st-key-<key>)."""
-    return page.locator(f".st-key-{name}")
-
-
 def type_in(page: Page, name: str, text: str) -> None:
     """Type into a keyed text input and commit it with Tab."""
     box = key(page, name).locator("input")
@@ -71,22 +65,6 @@ def type_date(page: Page, name: str, day: date) -> None:
     key(page, name).get_by_role("spinbutton").first.click()
     page.keyboard.type(day.strftime("%Y%m%d"))
     page.keyboard.press("Escape")
-    wait_idle(page)
-
-
-def choose(page: Page, name: str, option: str) -> None:
-    """Pick an option of a keyed selectbox by its visible text (reopened if a rerun closed it)."""
-    target = page.get_by_role("option", name=option, exact=True)
-    for _ in range(3):
-        wait_idle(page)
-        key(page, name).click()
-        try:
-            target.click(timeout=5_000)
-            break
-        except PlaywrightTimeoutError:
-            page.keyboard.press("Escape")
-    else:
-        raise AssertionError(f"option {option!r} of {name} never appeared")
     wait_idle(page)
 
 

@@ -12,7 +12,7 @@ from records import auth
 from records.context import Workbench
 from records.subjects import screen_subject
 from study import load_study
-from tests.e2e.conftest import screenshot, wait_idle
+from tests.e2e.conftest import choose, screenshot, wait_idle
 
 PASSWORD = "a long enough password"
 
@@ -63,9 +63,7 @@ def test_sign_in_open_subject_list_and_a_subject(tmp_path: Path, start_server, p
     page.get_by_role("link", name="Subjects").click()
     expect(page.get_by_role("heading", name="Subjects")).to_be_visible(timeout=30_000)
     wait_idle(page)
-    page.locator(".st-key-open_subject_choice").click()
-    page.get_by_role("option", name="001-002").click()
-    wait_idle(page)
+    choose(page, "open_subject_choice", "001-002")
     page.locator(".st-key-open_subject button").click()
     expect(page.get_by_role("heading", name="Subject 001-002")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Visit calendar")).to_be_visible()

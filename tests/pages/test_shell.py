@@ -86,3 +86,14 @@ def test_inactivity_signs_out(signed_in, monkeypatch):
     app.run()
     assert "user" not in app.session_state
     assert "inactivity" in _texts(app)
+
+
+def test_patient_mode_makes_only_the_questionnaire_routable(signed_in):
+    app = signed_in("investigator")
+    app.session_state["patient_mode"] = {"subject_id": 1, "visit_id": 1, "form_code": "PROMIS29",
+                                         "mode": "SELF", "index": 0, "answers": {}}
+    app.run()
+    assert not app.exception
+    assert not app.sidebar.button  # no sign-out or navigation while the patient holds the tablet
+    with pytest.raises(ValueError, match="Could not find"):
+        app.switch_page(str(PAGES_DIR / "subjects.py")).run()
