@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from records.adverse_events import list_adverse_events, save_adverse_event
-from tests.pages import test_capture_fixtures as fixtures
-from tests.pages.test_capture_fixtures import (
+from tests.pages import capture_support as fixtures
+from tests.pages.capture_support import (
     DOSE_DAY,
     OTHER,
     TODAY,

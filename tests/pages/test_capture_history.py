@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from records.history import list_history, save_history
-from tests.pages import test_capture_fixtures as fixtures
-from tests.pages.test_capture_fixtures import (
+from tests.pages import capture_support as fixtures
+from tests.pages.capture_support import (
     OTHER,
     TODAY,
     errors,

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from charts.steroid_curve import steroid_curve, steroid_frame
 from records.medications import list_medications, save_medication
 from scoring import steroids
-from tests.pages import test_capture_fixtures as fixtures
-from tests.pages.test_capture_fixtures import (
+from tests.pages import capture_support as fixtures
+from tests.pages.capture_support import (
     CONSENT,
     OTHER,
     errors,

@@ -7,8 +7,8 @@ import pytest
 from records import auth
 from records.assessments import load_assessment
 from records.instruments import instrument
-from tests.pages import test_capture_fixtures as fixtures
-from tests.pages.test_capture_fixtures import dose, errors, open_page, screen, texts
+from tests.pages import capture_support as fixtures
+from tests.pages.capture_support import dose, errors, open_page, screen, texts
 
 wb = fixtures.wb  # the shared database fixture
 

@@ -6,8 +6,8 @@ from records.assessments import load_assessment, save_assessment
 from records.eligibility import eligibility_status
 from records.subjects import get_subject
 from records.visits import calendar
-from tests.pages import test_capture_fixtures as fixtures
-from tests.pages.test_capture_fixtures import (
+from tests.pages import capture_support as fixtures
+from tests.pages.capture_support import (
     OTHER,
     TODAY,
     eligible_values,

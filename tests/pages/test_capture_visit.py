@@ -13,8 +13,8 @@ from records.audit_trail import AuditFilter, audit_frame
 from records.dosing import load_dose
 from records.labs import load_lab_panel, save_lab_panel
 from records.vitals import load_vitals
-from tests.pages import test_capture_fixtures as fixtures
-from tests.pages.test_capture_fixtures import (
+from tests.pages import capture_support as fixtures
+from tests.pages.capture_support import (
     DOSE_DAY,
     OTHER,
     USERS,
