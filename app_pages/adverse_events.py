@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from records.errors import NotFound
 from records.permissions import allowed
-from records.subjects import get_subject
 from ui import navigation, session
 from ui.capture import adverse_events, logs
 from ui.resources import workbench
+from ui.selection import current_subject
 
 actor = session.require("read")
 wb = workbench()
-subject_id = st.session_state.get("subject_id")
-if subject_id is None:
-    st.info("Choose a subject on the Subjects page.")
-    st.page_link(navigation.link("subjects.py"), label="Go to Subjects", icon=":material/group:")
-    st.stop()
-try:
-    subject = get_subject(wb, int(subject_id))
-except NotFound:
-    st.error("That subject does not exist.")
-    st.stop()
+subject = current_subject(wb)
 writable = allowed(actor.role, "write_clinical")
 zone = wb.study.site.timezone
 

@@ -5,30 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from records.errors import NotFound
-from records.subjects import get_subject, subject_frame
 from records.visits import calendar
 from ui import navigation, session
 from ui.capture import subject_panels
 from ui.resources import workbench
+from ui.selection import current_subject
 
 actor = session.require("read")
 wb = workbench()
 
-subject_id = st.session_state.get("subject_id")
-if subject_id is None and "subject" in st.query_params:
-    frame = subject_frame(wb)
-    match = frame[frame["screening_number"] == st.query_params["subject"]]
-    subject_id = int(match["id"].iloc[0]) if not match.empty else None
-if subject_id is None:
-    st.info("Choose a subject on the Subjects page.")
-    st.page_link(navigation.link("subjects.py"), label="Go to Subjects", icon=":material/group:")
-    st.stop()
-try:
-    subject = get_subject(wb, int(subject_id))
-except NotFound:
-    st.error("That subject does not exist.")
-    st.stop()
+subject = current_subject(wb)
 
 st.title(f"Subject {subject.screening_number}")
 cols = st.columns(4)

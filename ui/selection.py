@@ -1,0 +1,31 @@
+"""The subject a page is about: chosen on the Subjects page, or named in the URL (?subject=…)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from records.context import Workbench
+from records.errors import NotFound
+from records.subjects import SubjectRead, get_subject, subject_frame
+from ui import navigation
+
+
+def current_subject(wb: Workbench) -> SubjectRead:
+    """The selected subject, or a pointer to the Subjects page and a stop."""
+    subject_id = st.session_state.get("subject_id")
+    if subject_id is None and "subject" in st.query_params:
+        frame = subject_frame(wb)
+        match = frame[frame["screening_number"] == st.query_params["subject"]]
+        subject_id = int(match["id"].iloc[0]) if not match.empty else None
+    if subject_id is None:
+        st.info("Choose a subject on the Subjects page.")
+        st.page_link(
+            navigation.link("subjects.py"), label="Go to Subjects", icon=":material/group:"
+        )
+        st.stop()
+    try:
+        return get_subject(wb, int(subject_id))
+    except NotFound:
+        st.error("That subject does not exist.")
+        st.stop()
+        raise  # unreachable: st.stop() ends the run
