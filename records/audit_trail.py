@@ -70,6 +70,31 @@ def audit_frame(engine: Engine, actor: Actor, flt: AuditFilter = AuditFilter()) 
     return frame[list(COLUMNS)]
 
 
+def visit_trail(
+    engine: Engine,
+    actor: Actor,
+    subject_id: int,
+    visit_id: int,
+    entity: str,
+    form: str | None = None,
+) -> pd.DataFrame:
+    """The trail of one table's rows at one visit (e.g. a form's items), oldest first.
+
+    Open to every reader: investigators review the audit trail of their own data (EMA 2023).
+    """
+    require(actor, "read")
+    ev = AuditEvent.__table__  # type: ignore[attr-defined]
+    query = (
+        select(*(ev.c[c] for c in COLUMNS if c != "screening_number"))
+        .where(ev.c.subject_id == subject_id, ev.c.visit_id == visit_id, ev.c.entity == entity)
+        .order_by(ev.c.id)
+    )
+    if form is not None:
+        query = query.where(ev.c.form == form)
+    with engine.connect() as conn:
+        return pd.read_sql(query, conn)
+
+
 def field_history(
     engine: Engine, actor: Actor, entity: str, record_id: int, field: str | None = None
 ) -> pd.DataFrame:

@@ -314,3 +314,25 @@ def test_stale_lab_panel_edit_shows_the_other_users_values(wb, dosed):
     assert any("someone else" in e for e in errors(at))
     assert "25" in at.table[0].value.to_string() and "22" in at.table[0].value.to_string()
     assert load_lab_panel(wb, dosed.visits["V1"], "SERO").results["C4"].value == "25"
+
+
+def test_investigator_opens_the_item_level_audit_trail_from_the_form(wb, dosed):
+    inv = USERS["investigator"]
+    first = save_assessment(
+        wb, inv, visit_id=dosed.visits["V1"], form_code="PGA", values={"PGA": "1.20"}
+    )
+    save_assessment(
+        wb,
+        inv,
+        visit_id=dosed.visits["V1"],
+        form_code="PGA",
+        values={"PGA": "1.50"},
+        reason="source document check",
+        expected_version=first.version,
+    )
+    at = visit(dosed, "V1", "PGA")
+    at.toggle(key="PGA__audit").set_value(True).run()
+    trail = at.dataframe[-1].value
+    changed = trail[(trail["field"] == "PGA") & (trail["action"] == "update")]
+    assert list(changed["old_value"]) == ["1.20"] and list(changed["new_value"]) == ["1.50"]
+    assert list(changed["reason"]) == ["source document check"]

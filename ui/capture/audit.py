@@ -1,9 +1,8 @@
 """The audit trail of a form's fields, opened from the form itself (records.audit_trail).
 
 Records with an id (a form header, an adverse event, a medication) are read with
-`field_history`, open to every reader. Forms stored one row per item (assessment items, lab
-results, vital signs) expose no item ids, so their item rows are picked from the subject's trail
-with `audit_frame`, which needs the `read_audit` permission (monitor, data manager).
+`field_history`; forms stored one row per item (assessment items, lab results, vital signs) are
+read with `visit_trail` and labelled by item code. Both are open to every reader of the form.
 """
 
 from __future__ import annotations
@@ -15,16 +14,14 @@ import pandas as pd
 import streamlit as st
 
 from models import Actor
-from records.audit_trail import AuditFilter, audit_frame, field_history
+from records.audit_trail import field_history, visit_trail
 from records.context import Workbench
-from records.permissions import allowed
 from ui.capture.flow import key
 from ui.capture.meta import local_time
 
 COLUMNS = ("ts_utc", "user_name", "user_role", "action", "field", "old_value", "new_value")
 COLUMNS += ("reason",)
 _PLUMBING = frozenset({"id", "version_id", "assessment_id", "subject_id", "visit_id", "panel"})
-_MAIN = frozenset({"value", "value_num"})
 ALL = "all fields"
 
 
@@ -42,21 +39,19 @@ class ItemRows:
 
 def _item_frame(wb: Workbench, actor: Actor, rows: ItemRows) -> pd.DataFrame:
     """The trail of each item row, its field named by the item code (e.g. 'C3', 'C3.unit')."""
-    trail = audit_frame(
-        wb.engine, actor, AuditFilter(subject_id=rows.subject_id, entity=rows.entity)
-    )
-    trail = trail[trail["visit_id"] == rows.visit_id]
-    if rows.form is not None:
-        trail = trail[trail["form"] == rows.form]
+    trail = visit_trail(wb.engine, actor, rows.subject_id, rows.visit_id, rows.entity, rows.form)
     names = trail[trail["field"] == rows.code_field].set_index("record_id")["new_value"]
     points = trail[trail["field"] == "timepoint"].set_index("record_id")["new_value"]
     if rows.codes is not None:
         names = names[names.isin(list(rows.codes))]
     labels = {rid: " ".join(p for p in (code, points.get(rid)) if p) for rid, code in names.items()}
-    kept = trail[trail["record_id"].isin(list(labels)) & ~trail["field"].isin(_PLUMBING)]
+    # Where the entered text `value` exists, `value_num` only mirrors it: show each change once.
+    main = "value" if (trail["field"] == "value").any() else "value_num"
+    hidden = _PLUMBING | ({"value_num"} if main == "value" else set())
+    kept = trail[trail["record_id"].isin(list(labels)) & ~trail["field"].isin(hidden)]
     kept = kept[kept["field"] != rows.code_field]
     fields = [
-        labels[r] if f in _MAIN else f"{labels[r]}.{f}"
+        labels[r] if f == main else f"{labels[r]}.{f}"
         for r, f in zip(kept["record_id"], kept["field"], strict=True)
     ]
     return kept.assign(field=fields)[list(COLUMNS)]
@@ -67,7 +62,7 @@ def trail(
 ) -> pd.DataFrame:
     """Every audited change of the form's records, oldest first."""
     parts = [field_history(wb.engine, actor, entity, rid)[list(COLUMNS)] for entity, rid in records]
-    if items is not None and allowed(actor.role, "read_audit"):
+    if items is not None:
         parts.append(_item_frame(wb, actor, items))
     parts = [p for p in parts if not p.empty]
     if not parts:
@@ -87,10 +82,6 @@ def history(
     if not st.toggle("Show the audit trail of this form", key=key(form_id, "audit")):
         return
     frame = trail(wb, actor, records, items)
-    if items is not None and not allowed(actor.role, "read_audit"):
-        st.caption(
-            "Item-level changes of this form are on the Audit trail page (monitor, data manager)."
-        )
     if frame.empty:
         st.caption("No audited change yet.")
         return
