@@ -42,7 +42,7 @@ class CalendarRow:
     version_id: int
 
 
-def _window(
+def visit_window_dates(
     v: VisitDef, dose_date: date | None, consent: date, screening_days: int
 ) -> tuple[date | None, ...]:
     """Target date and window; screening runs from consent for the protocol's screening period."""
@@ -54,7 +54,10 @@ def _window(
     return target, target - timedelta(days=v.window), target + timedelta(days=v.window)
 
 
-def _status(visit: Visit, window_end: date | None, window_start: date | None, today: date) -> str:
+def calendar_status(
+    visit: Any, window_end: date | None, window_start: date | None, today: date
+) -> str:
+    """missed, done, not_yet_due, due or overdue (any object with status and actual_date)."""
     if visit.status == "missed":
         return "missed"
     if visit.actual_date is not None:
@@ -77,7 +80,7 @@ def calendar(wb: Workbench, subject_id: int, today: date | None = None) -> list[
     rows = []
     for visit in sorted(visits, key=lambda v: (order.get(v.visit_code, 99), v.sequence)):
         vdef = wb.study.visit(visit.visit_code)
-        target, start, end = _window(
+        target, start, end = visit_window_dates(
             vdef, subject.dose_date, subject.consent_date, wb.study.protocol.screening_days_before
         )
         day = (
@@ -96,7 +99,7 @@ def calendar(wb: Workbench, subject_id: int, today: date | None = None) -> list[
                 window_end=end,
                 actual_date=visit.actual_date,
                 study_day=day,
-                status=_status(visit, end, start, today),
+                status=calendar_status(visit, end, start, today),
                 out_of_window=visit.out_of_window,
                 days_off_window=visit.days_off_window,
                 forms={f: states.get((visit.id, f), "not_started") for f in vdef.forms},

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 
+from scoring import bilag_items, sledai_items
 from study.schema import StudyDefinition
 
 Pairs = tuple[tuple[str, str], ...]
@@ -51,25 +52,18 @@ APPLICATION: dict[str, Pairs] = {
 }
 
 _INSTRUMENT_CODELISTS = {
-    "SLEDAI2K_ITEM": ("scoring.sledai_items", "INSTRUMENT", "yes_no"),
-    "BILAG2004_ORDINAL": ("scoring.bilag_items", "INSTRUMENT", "ordinal"),
-    "BILAG2004_YN": ("scoring.bilag_items", "INSTRUMENT", "yes_no"),
-    "BILAG2004_DIPSTICK": ("scoring.bilag_items", "INSTRUMENT", "choice"),
-    "BILAG2004_GRADE": ("scoring.bilag_items", "GRADE_ITEMS", "choice"),
+    "SLEDAI2K_ITEM": (sledai_items.INSTRUMENT.items, "yes_no"),
+    "BILAG2004_ORDINAL": (bilag_items.INSTRUMENT.items, "ordinal"),
+    "BILAG2004_YN": (bilag_items.INSTRUMENT.items, "yes_no"),
+    "BILAG2004_DIPSTICK": (bilag_items.INSTRUMENT.items, "choice"),
+    "BILAG2004_GRADE": (bilag_items.GRADE_ITEMS, "choice"),
 }
 
 
 @cache
 def instrument_codelist(name: str) -> Pairs:
-    """Options of an instrument's items from the scoring catalogue (empty if not installed)."""
-    import importlib
-
-    module_name, attribute, value_type = _INSTRUMENT_CODELISTS[name]
-    try:
-        catalogue = getattr(importlib.import_module(module_name), attribute)
-    except (ImportError, AttributeError):
-        return ()
-    items = catalogue.items if hasattr(catalogue, "items") else catalogue
+    """Options of an instrument's item type from the scoring catalogue (first item with any)."""
+    items, value_type = _INSTRUMENT_CODELISTS[name]
     for item in items:
         if item.value_type == value_type and item.options:
             return tuple((o.code, o.label) for o in item.options)

@@ -11,6 +11,7 @@ from models import Assessment, AssessmentItem
 from records.listings import columns as C
 from records.listings import frames as F
 from records.listings.model import Column, Listing, ListingSource, make_listing
+from scoring.dates import date_of_study_day
 
 CATEGORY_RULE = "From the source of the deviation: visit window flag, missed visit, eligibility"
 COLUMNS = (
@@ -61,8 +62,6 @@ def _window(src: ListingSource) -> pd.DataFrame:
 
 
 def _missed(src: ListingSource) -> pd.DataFrame:
-    from scoring.dates import date_of_study_day
-
     frame = src.visits[src.visits["visit_status"] == "missed"].copy()
     refs = frame.merge(src.subjects[["subject_id", "dose_date"]], on="subject_id", how="left")
     frame["deviation_date"] = [

@@ -1,17 +1,20 @@
 """Listings 16.2.6.x: SLEDAI-2K, BILAG-2004, PGA, PROMIS-29 and RAND-36, items and scores.
 
-Item catalogues and every score come from `scoring/` (imported lazily); when a scoring module
-is not installed the items are still listed and the derived rows say why they are missing.
+Item catalogues and every score come from `scoring/`; a value the scoring library refuses is
+listed with a derived row that says why it was not derived.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from records.listings.assessments import DerivedValue, ItemInfo, item_listing
 from records.listings.model import Listing, ListingSource
+from scoring import bilag_items, sledai_items
+from scoring.bilag import numeric_score, overall_grade
+from scoring.pga import describe, parse
+from scoring.sledai import score
 
 SLEDAI_CODELISTS = {"yes_no": "SLEDAI2K_ITEM"}
 BILAG_CODELISTS = {
@@ -19,14 +22,6 @@ BILAG_CODELISTS = {
     "yes_no": "BILAG2004_YN",
     "choice": "BILAG2004_DIPSTICK",
 }
-
-
-def optional_module(name: str) -> Any:
-    """A scoring module, or None while it is not installed (its derived rows then say so)."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
 
 
 def catalogue(
@@ -67,8 +62,7 @@ def _number(value: Any) -> float | None:
 
 def sledai(src: ListingSource) -> Listing:
     """SLEDAI-2K descriptors per visit with total, clinical SLEDAI and activity band."""
-    items = optional_module("scoring.sledai_items")
-    info = catalogue(items.INSTRUMENT.items, SLEDAI_CODELISTS) if items else {}
+    info = catalogue(sledai_items.INSTRUMENT.items, SLEDAI_CODELISTS)
     head = ("16.2.6.1", "L16.2.6.1 SLEDAI-2K", "SLEDAI-2K descriptors and totals", "RS")
     return item_listing(src, head, forms_of(src, "SLEDAI2K"), info, _sledai_deriver(src))
 
@@ -76,13 +70,10 @@ def sledai(src: ListingSource) -> Listing:
 def _sledai_deriver(src: ListingSource) -> Callable[..., list[DerivedValue]]:
     def derive(values: Mapping[str, Any], head: Mapping[str, Any]) -> list[DerivedValue]:
         """Total, clinical SLEDAI and band of one assessment (variant and window as stored)."""
-        module = optional_module("scoring.sledai")
-        if module is None:
-            return not_derived("S2KTOT", "SLEDAI-2K total", ImportError("scoring.sledai missing"))
         present = [c for c, v in values.items() if str(v).strip().upper() == "Y"]
         window = _number(head.get("window_days"))
         try:
-            result = module.score(
+            result = score(
                 present,
                 variant=head.get("variant") or src.study.protocol.sledai_variant,
                 window_days=int(window) if window else src.study.protocol.sledai_window_days,
@@ -112,26 +103,21 @@ def _sledai_deriver(src: ListingSource) -> Callable[..., list[DerivedValue]]:
 
 def bilag(src: ListingSource) -> Listing:
     """BILAG-2004 items, activity flags and domain grades, with numeric score and overall grade."""
-    items = optional_module("scoring.bilag_items")
-    info: dict[str, ItemInfo] = {}
-    if items:
-        info.update(catalogue(items.INSTRUMENT.items, BILAG_CODELISTS))
-        info.update(catalogue(items.ACTIVITY_FLAG_ITEMS, BILAG_CODELISTS, start=1))
-        info.update(catalogue(items.GRADE_ITEMS, {"choice": "BILAG2004_GRADE"}, start=5000, step=1))
+    grades = {"choice": "BILAG2004_GRADE"}
+    info = {
+        **catalogue(bilag_items.INSTRUMENT.items, BILAG_CODELISTS),
+        **catalogue(bilag_items.ACTIVITY_FLAG_ITEMS, BILAG_CODELISTS, start=1),
+        **catalogue(bilag_items.GRADE_ITEMS, grades, start=5000, step=1),
+    }
     head = ("16.2.6.2", "L16.2.6.2 BILAG-2004", "BILAG-2004 items and domain grades", "RS")
     return item_listing(src, head, forms_of(src, "BILAG2004"), info, _bilag_derive)
 
 
 def _bilag_derive(values: Mapping[str, Any], _head: Mapping[str, Any]) -> list[DerivedValue]:
-    items, module = optional_module("scoring.bilag_items"), optional_module("scoring.bilag")
-    if items is None or module is None:
-        return not_derived(
-            "BILAGTOT", "BILAG-2004 numeric score", ImportError("scoring.bilag missing")
-        )
-    grades = {d: str(values[c]) for d, c in items.GRADE_CODES.items() if c in values}
+    grades = {d: str(values[c]) for d, c in bilag_items.GRADE_CODES.items() if c in values}
     try:
-        total = module.numeric_score(grades)
-        overall = module.overall_grade(grades)
+        total = numeric_score(grades)
+        overall = overall_grade(grades)
     except ValueError as err:
         return not_derived("BILAGTOT", "BILAG-2004 numeric score", err)
     return [
@@ -154,17 +140,16 @@ def pga(src: ListingSource) -> Listing:
 
 
 def _pga_derive(values: Mapping[str, Any], _head: Mapping[str, Any]) -> list[DerivedValue]:
-    module = optional_module("scoring.pga")
     raw = next((v for v in values.values() if _number(v) is not None), None)
-    if module is None or raw is None:
+    if raw is None:
         return []
     try:
-        value = module.parse(str(raw))
+        value = parse(str(raw))
         return [
             DerivedValue(
                 "PGAANCH",
                 "PGA anchor description",
-                module.describe(value),
+                describe(value),
                 None,
                 f"PGA {value} on the 0 none – 3 severe line",
             )

@@ -10,6 +10,7 @@ import pandas as pd
 
 from records.listings.codelists import decoder
 from records.listings.model import ListingSource
+from scoring import dates
 
 SUBJECT_COLUMNS = ("subject_id", "subject", "site", "dose_date")
 VISIT_COLUMNS = ("visit_id", "visit_code", "visit_name", "visit_order", "visit_sequence")
@@ -96,8 +97,6 @@ def study_day(frame: pd.DataFrame, column: str, reference: str = "dose_date") ->
 
     The rule runs once per distinct (date, reference) pair: listings repeat both heavily.
     """
-    from scoring.dates import study_day as rule
-
     gone = (frame[column].isna() | frame[reference].isna()).tolist()
     cache: dict[tuple[Any, Any], int | None] = {}
     days: list[int | None] = []
@@ -111,7 +110,7 @@ def study_day(frame: pd.DataFrame, column: str, reference: str = "dose_date") ->
         if key not in cache:
             day = earliest(value)
             partial = isinstance(value, str) and len(value) < 10
-            cache[key] = None if day is None or partial else rule(day, ref)
+            cache[key] = None if day is None or partial else dates.study_day(day, ref)
         days.append(cache[key])
     return pd.Series(days, index=frame.index, dtype=object)
 

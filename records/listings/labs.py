@@ -12,6 +12,9 @@ from models import LabResult
 from records.listings import columns as C
 from records.listings import frames as F
 from records.listings.model import Column, Listing, ListingSource, make_listing
+from records.listings.subjects import age_at
+from scoring.labs import convert, standard_unit
+from scoring.renal import convert_upcr, egfr_ckd_epi_2021
 
 # Study test code → scoring.labs analyte with an exact conversion to its standard (SI) unit.
 ANALYTES = {
@@ -131,15 +134,11 @@ def _factor(test: str, unit: Any) -> tuple[float | None, str | None]:
         return None, None
     try:
         if test == "UPCR":
-            from scoring.renal import convert_upcr
-
             return convert_upcr(1.0, unit, "g/g"), "g/g"
         if test in ANALYTES:
-            from scoring.labs import convert, standard_unit
-
             target = standard_unit(ANALYTES[test])
             return convert(ANALYTES[test], 1.0, unit, target), target
-    except (ImportError, ValueError):
+    except ValueError:
         return None, None
     return 1.0, unit
 
@@ -176,8 +175,6 @@ def egfr_listing(number: str) -> Callable[[ListingSource], Listing]:
 
 def egfr_frame(src: ListingSource) -> pd.DataFrame:
     """Creatinine rows with age and sex at collection and the derived eGFR."""
-    from records.listings.subjects import age_at
-
     frame = lab_frame(src, (), ("CREAT",))
     people = src.subjects[["subject_id", "sex", "birth_date", "birth_year"]]
     frame = frame.merge(people, on="subject_id", how="left")
@@ -201,10 +198,6 @@ def _egfr(value: Any, unit: Any, age: Any, sex: Any) -> tuple[float | None, str 
     if F.missing(value) or F.missing(unit) or F.missing(age):
         return None, "creatinine, unit or age missing"
     try:
-        from scoring.renal import egfr_ckd_epi_2021
-
         return egfr_ckd_epi_2021(float(value), str(unit), float(age), str(sex)), None
-    except ImportError:
-        return None, "scoring.renal not available"
     except ValueError as err:
         return None, f"not derived: {err}"

@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from records.listings.assessments import DerivedValue, ItemInfo, item_listing
-from records.listings.efficacy import catalogue, forms_of, not_derived, optional_module
+from records.listings.efficacy import catalogue, forms_of, not_derived
 from records.listings.model import Listing, ListingSource
+from scoring import promis
+from scoring import rand36 as rand36_scoring
 
 
 def _answers(values: Mapping[str, Any]) -> dict[str, int]:
@@ -22,19 +24,15 @@ def _answers(values: Mapping[str, Any]) -> dict[str, int]:
 
 def promis29(src: ListingSource) -> Listing:
     """PROMIS-29 item scores with the seven domain T-scores and pain intensity."""
-    module = optional_module("scoring.promis")
-    info: dict[str, ItemInfo] = catalogue(module.PROMIS29.items, {}) if module else {}
+    info: dict[str, ItemInfo] = catalogue(promis.PROMIS29.items, {})
     head = ("16.2.6.5", "L16.2.6.5 PROMIS-29", "PROMIS-29 v2.1 items and T-scores", "QS")
     return item_listing(src, head, forms_of(src, "PROMIS29"), info, _promis_derive)
 
 
 def _promis_derive(values: Mapping[str, Any], _head: Mapping[str, Any]) -> list[DerivedValue]:
-    module = optional_module("scoring.promis")
-    if module is None:
-        return not_derived("P29TSCOR", "PROMIS-29 T-scores", ImportError("scoring.promis missing"))
-    known = {item.code for item in module.PROMIS29.items}
+    known = {item.code for item in promis.PROMIS29.items}
     try:
-        result = module.score_profile({c: v for c, v in _answers(values).items() if c in known})
+        result = promis.score_profile({c: v for c, v in _answers(values).items() if c in known})
     except ValueError as err:
         return not_derived("P29TSCOR", "PROMIS-29 T-scores", err)
     return [
@@ -51,23 +49,19 @@ def _promis_derive(values: Mapping[str, Any], _head: Mapping[str, Any]) -> list[
 
 def rand36(src: ListingSource) -> Listing:
     """RAND-36 item responses with the eight 0–100 scale scores (RAND scoring, not SF-36v2)."""
-    module = optional_module("scoring.rand36")
-    info: dict[str, ItemInfo] = catalogue(module.INSTRUMENT.items, {}) if module else {}
+    info: dict[str, ItemInfo] = catalogue(rand36_scoring.INSTRUMENT.items, {})
     head = ("16.2.6.6", "L16.2.6.6 RAND-36", "SF-36 items and RAND-36 scale scores", "QS")
     return item_listing(src, head, forms_of(src, "RAND36"), info, _rand_derive)
 
 
 def _rand_derive(values: Mapping[str, Any], _head: Mapping[str, Any]) -> list[DerivedValue]:
-    module = optional_module("scoring.rand36")
-    if module is None:
-        return not_derived("RANDSCAL", "RAND-36 scales", ImportError("scoring.rand36 missing"))
     numbered = {
         int(c[4:]): v
         for c, v in _answers(values).items()
         if c.startswith("RAND") and c[4:].isdigit()
     }
     try:
-        result = module.score(numbered)
+        result = rand36_scoring.score(numbered)
     except ValueError as err:
         return not_derived("RANDSCAL", "RAND-36 scales", err)
     return [

@@ -13,6 +13,7 @@ from records.listings import columns as C
 from records.listings import frames as F
 from records.listings.model import Column, Listing, ListingSource, make_listing
 from records.listings.subjects import age_at
+from scoring.safety import treatment_emergent
 
 _SERIOUS = (
     ("sae_death", "Results in death"),
@@ -135,10 +136,6 @@ def _dose_starts(src: ListingSource) -> dict[int, datetime]:
 
 
 def _teae(onset: Any, dose_start: datetime | None) -> tuple[str | None, str | None]:
-    try:
-        from scoring.safety import treatment_emergent
-    except ImportError:
-        return None, "scoring.safety not available"
     try:
         result = treatment_emergent(str(onset), dose_start)
     except ValueError as err:

@@ -10,6 +10,8 @@ from models import AdverseEvent, DoseAdministration, Medication
 from records.listings import columns as C
 from records.listings import frames as F
 from records.listings.model import Column, Listing, ListingSource, make_listing
+from scoring.steroid_table import SYSTEMIC_ROUTES
+from scoring.steroids import daily_prednisone_equivalent
 
 DOSE_COLUMNS = (
     C.SUBJECT, C.VISIT, C.VISIT_NAME,
@@ -115,11 +117,6 @@ def medication_frame(src: ListingSource, steroids: bool) -> Any:
 
 def _prednisone(row: Any) -> tuple[float | None, str | None]:
     """(mg/day, None) or (None, why not) for one regimen row."""
-    try:
-        from scoring.steroid_table import SYSTEMIC_ROUTES
-        from scoring.steroids import daily_prednisone_equivalent
-    except ImportError:
-        return None, "scoring.steroids not available"
     if F.missing(row.dose) or F.missing(row.frequency):
         return None, "dose or frequency missing"
     if str(row.dose_unit or "").strip().lower() != "mg":

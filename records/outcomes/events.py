@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from records.outcomes.catalogue import is_missing
-from records.outcomes.source import StudyData
+from records.outcomes.source import ClinicalData
 from records.outcomes.steroids import CEILING_WINDOW_DAYS, RESCUE_DRUGS, days_above, rescue_starts
 from scoring.steroids import SteroidSeries
 from scoring.verdict import IntercurrentEvents, NonResponseRules
@@ -58,7 +58,7 @@ class EventContext:
     ceiling: float | None
 
 
-def _withdrawal_dates(data: StudyData) -> dict[int, date]:
+def _withdrawal_dates(data: ClinicalData) -> dict[int, date]:
     found = {}
     for row in data.subjects.itertuples(index=False):
         if row.status in WITHDRAWN:
@@ -67,7 +67,9 @@ def _withdrawal_dates(data: StudyData) -> dict[int, date]:
     return found
 
 
-def event_context(data: StudyData, study: StudyDefinition, series: dict[int, Any]) -> EventContext:
+def event_context(
+    data: ClinicalData, study: StudyDefinition, series: dict[int, Any]
+) -> EventContext:
     """Collect the rescue starts, withdrawal dates and steroid series of every subject."""
     return EventContext(
         series=series,

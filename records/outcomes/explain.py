@@ -11,12 +11,19 @@ import pandas as pd
 from records.outcomes.responses import ResponseTable
 from scoring.verdict import ResponseResult
 
+STATUS = {True: "met", False: "failed", None: "not evaluable"}
+"""How a criterion's `met` reads on pages and in the listings."""
+
 
 def components_frame(result: ResponseResult) -> pd.DataFrame:
     """A result's criteria as rows: criterion, met / failed / not evaluable, and why."""
-    status = {True: "met", False: "failed", None: "not evaluable"}
-    rows = [(c.name, status[c.met], c.reason) for c in result.components]
+    rows = [(c.name, STATUS[c.met], c.reason) for c in result.components]
     return pd.DataFrame(rows, columns=["criterion", "status", "reason"])
+
+
+def components_text(result: ResponseResult) -> str:
+    """The criteria on one line: `criterion: met / failed / not evaluable`, `; `-separated."""
+    return "; ".join(f"{c.name}: {STATUS[c.met]}" for c in result.components)
 
 
 def explanation_markdown(result: ResponseResult) -> str:

@@ -19,9 +19,9 @@ import pandas as pd
 from records.derived import age_on, derive_labs
 from records.instruments import PGA_CODE
 from records.outcomes.catalogue import MEASURES, is_missing
-from records.outcomes.source import StudyData
+from records.outcomes.source import ClinicalData
 from records.outcomes.steroids import dose_on, subject_series
-from records.visits import _status, _window
+from records.visits import calendar_status, visit_window_dates
 from scoring import bilag, labs, pga, promis, rand36, sledai
 from scoring.dates import study_day
 from scoring.errors import ScoringInputError
@@ -101,7 +101,7 @@ def _form_groups(items: pd.DataFrame) -> Iterator[tuple[int, str, dict[str, str]
         yield int(visit_id), str(form), {code: value for _, _, code, value in group}
 
 
-def _instrument_values(data: StudyData, study: StudyDefinition) -> pd.DataFrame:
+def _instrument_values(data: ClinicalData, study: StudyDefinition) -> pd.DataFrame:
     rows: dict[int, dict[str, Any]] = {}
     for visit_id, form, values in _form_groups(data.items):
         rows.setdefault(visit_id, {}).update(_scores(study, form, values))
@@ -140,7 +140,7 @@ def _visit_labs(
     return values
 
 
-def _lab_values(data: StudyData, frame: pd.DataFrame, study: StudyDefinition) -> pd.DataFrame:
+def _lab_values(data: ClinicalData, frame: pd.DataFrame, study: StudyDefinition) -> pd.DataFrame:
     """One column per lab measure (last result of each test at the visit)."""
     columns = ["visit_id", "actual_date", "birth_date", "birth_year", "sex"]
     people = frame[columns].set_index("visit_id").to_dict("index")
@@ -162,8 +162,8 @@ def _schedule(frame: pd.DataFrame, study: StudyDefinition, today: Any) -> pd.Dat
     for row in frame.itertuples(index=False):
         vdef = study.visit(row.visit_code)
         dose = None if is_missing(row.dose_date) else row.dose_date
-        target, start, end = _window(vdef, dose, row.consent_date, screening)
-        status = _status(row, end, start, today)
+        target, start, end = visit_window_dates(vdef, dose, row.consent_date, screening)
+        status = calendar_status(row, end, start, today)
         done = not is_missing(row.actual_date)
         day = study_day(row.actual_date, dose) if done and dose else None
         out.append((vdef.target_day, target, end, status, day))
@@ -172,14 +172,14 @@ def _schedule(frame: pd.DataFrame, study: StudyDefinition, today: Any) -> pd.Dat
 
 
 def visit_measures(
-    data: StudyData, study: StudyDefinition, series: dict[int, SteroidSeries] | None = None
+    data: ClinicalData, study: StudyDefinition, series: dict[int, SteroidSeries] | None = None
 ) -> pd.DataFrame:
     """One row per visit of every subject with each catalogue measure (NaN = missing)."""
     people = data.subjects[
         ["subject_id", "subject", "sex", "birth_date", "birth_year", "consent_date", "dose_date"]
     ]
     frame = data.visits.merge(people, on="subject_id", how="inner")
-    frame = frame.rename(columns={"visit_status": "status"})  # as records.visits._status reads it
+    frame = frame.rename(columns={"visit_status": "status"})  # calendar_status reads it
     frame = pd.concat([frame, _schedule(frame, study, data.today)], axis=1)
     frame = frame.merge(_instrument_values(data, study), on="visit_id", how="left")
     frame = frame.merge(_lab_values(data, frame, study), on="visit_id", how="left")

@@ -16,7 +16,7 @@ from records.outcomes.baseline import BaselineRule, baseline_rule, baselines, wi
 from records.outcomes.events import EventContext, event_context
 from records.outcomes.measures import visit_measures
 from records.outcomes.responses import ResponseTable, response_table
-from records.outcomes.source import StudyData, load_study_data
+from records.outcomes.source import ClinicalData, StudyData, load_study_data
 from records.outcomes.steroids import subject_series
 from scoring.steroids import SteroidSeries
 from study.schema import StudyDefinition
@@ -45,21 +45,39 @@ class Outcomes:
         return response_table(self.measures, self.study, self.events, ks)
 
 
+@dataclass(frozen=True)
+class Derived:
+    """Steroid series, per-visit measures and event context: what every response reads."""
+
+    series: dict[int, SteroidSeries]
+    measures: pd.DataFrame
+    events: EventContext
+
+    def responses(self, study: StudyDefinition, ks: tuple[int, ...] = (4,)) -> ResponseTable:
+        """SRI-k (each k in `ks`), BICLA, LLDAS, DORIS, SFI and KDIGO at every evaluated visit."""
+        return response_table(self.measures, study, self.events, ks)
+
+
+def derive(data: ClinicalData, study: StudyDefinition) -> Derived:
+    """The per-visit measures and intercurrent-event context of one data snapshot."""
+    series = subject_series(data)
+    measures = visit_measures(data, study, series)
+    return Derived(series, measures, event_context(data, study, series))
+
+
 def build_outcomes(wb: Workbench, today: date | None = None) -> Outcomes:
     """Load the snapshot and derive every outcome frame from it."""
     data = load_study_data(wb, today)
-    series = subject_series(data)
-    measures = visit_measures(data, wb.study, series)
+    derived = derive(data, wb.study)
     rule = baseline_rule(wb.study)
-    base = baselines(measures, rule)
-    events = event_context(data, wb.study, series)
+    base = baselines(derived.measures, rule)
     return Outcomes(
         study=wb.study,
         data=data,
-        measures=with_change(measures, base),
+        measures=with_change(derived.measures, base),
         baseline=base,
         rule=rule,
-        series=series,
-        events=events,
-        responses=response_table(measures, wb.study, events),
+        series=derived.series,
+        events=derived.events,
+        responses=derived.responses(wb.study),
     )

@@ -6,7 +6,7 @@ picklable so pages can cache them keyed on `records.changes.change_counter`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
@@ -29,7 +29,9 @@ from records.adverse_events import FIELDS, list_adverse_events
 from records.context import Workbench
 from records.eligibility import status_in
 from records.forms_status import form_states
+from records.outcomes.cut import as_of, in_scope
 from scoring import bilag, sledai
+from study.schema import StudyDefinition
 
 LAB_TESTS = ("CREAT", "UPCR", "C3", "C4", "DSDNA")
 """Lab tests the outcome measures use: eGFR, UPCR, complement and anti-dsDNA."""
@@ -43,21 +45,27 @@ _OTHER_CODES = ("PGA", *sledai.DESCRIPTORS)
 
 
 @dataclass(frozen=True)
-class StudyData:
-    """A consistent snapshot of the study's clinical data, as frames (one per source table)."""
+class ClinicalData:
+    """The frames measures and response indices read: subjects, visits, items, labs, steroids."""
 
     subjects: pd.DataFrame
     visits: pd.DataFrame
     items: pd.DataFrame
-    forms: pd.DataFrame
     labs: pd.DataFrame
     medications: pd.DataFrame
+    weights: pd.DataFrame
+    today: date
+
+
+@dataclass(frozen=True)
+class StudyData(ClinicalData):
+    """A consistent snapshot of the study's clinical data, as frames (one per source table)."""
+
+    forms: pd.DataFrame
     adverse_events: pd.DataFrame
     eligibility: pd.DataFrame
     doses: pd.DataFrame
-    weights: pd.DataFrame
     entries: pd.DataFrame
-    today: date
 
 
 def _read(conn: Connection, query: Any) -> pd.DataFrame:
@@ -77,7 +85,7 @@ def _subjects(conn: Connection) -> pd.DataFrame:
     return _read(conn, query)
 
 
-def _visits(conn: Connection, wb: Workbench) -> pd.DataFrame:
+def _visits(conn: Connection, study: StudyDefinition) -> pd.DataFrame:
     v = Visit.__table__  # type: ignore[attr-defined]
     query = select(
         v.c.id.label("visit_id"),
@@ -90,7 +98,7 @@ def _visits(conn: Connection, wb: Workbench) -> pd.DataFrame:
         v.c.days_off_window,
     )
     frame = _read(conn, query)
-    order = {visit.code: i for i, visit in enumerate(wb.study.visits)}
+    order = {visit.code: i for i, visit in enumerate(study.visits)}
     frame["visit_order"] = frame["visit_code"].map(order).fillna(len(order)).astype(int)
     frame["visit"] = [
         code if seq == 1 else f"{code}.{seq}"
@@ -99,12 +107,12 @@ def _visits(conn: Connection, wb: Workbench) -> pd.DataFrame:
     return frame.sort_values(["subject_id", "visit_order", "sequence"], kind="stable")
 
 
-def _items(conn: Connection, wb: Workbench) -> pd.DataFrame:
+def _items(conn: Connection, study: StudyDefinition) -> pd.DataFrame:
     """Item values of complete instrument forms (only the codes outcome measures need)."""
     a, i = Assessment.__table__, AssessmentItem.__table__  # type: ignore[attr-defined]
     instruments = {"SLEDAI2K", "BILAG2004", "PGA", "PROMIS29", "RAND36"}
-    forms = [f.code for f in wb.study.forms if f.instrument in instruments]
-    wide = {f.code for f in wb.study.forms if f.instrument in ("PROMIS29", "RAND36")}
+    forms = [f.code for f in study.forms if f.instrument in instruments]
+    wide = {f.code for f in study.forms if f.instrument in ("PROMIS29", "RAND36")}
     query = (
         select(a.c.visit_id, a.c.form_code, i.c.item_code, i.c.value)
         .join(i, i.c.assessment_id == a.c.id)
@@ -215,21 +223,40 @@ def _first_form(wb: Workbench, kind: str) -> str | None:
     return next((f.code for f in wb.study.forms if f.kind == kind), None)
 
 
+def read_clinical_data(
+    conn: Connection,
+    study: StudyDefinition,
+    today: date | None = None,
+    subject_ids: tuple[int, ...] | None = None,
+    data_cut: date | None = None,
+) -> ClinicalData:
+    """The clinical frames through an open connection, for some subjects, as known at a cut.
+
+    With a data cut, `today` is the cut and later data is left out (`cut.as_of`), so windows
+    that close after the cut are not overdue and later withdrawals have not happened yet.
+    """
+    data = ClinicalData(
+        subjects=_subjects(conn),
+        visits=_visits(conn, study),
+        items=_items(conn, study),
+        labs=_labs(conn),
+        medications=_medications(conn),
+        weights=_weights(conn),
+        today=today or date.today(),
+    )
+    return as_of(in_scope(data, subject_ids), data_cut)
+
+
 def load_study_data(wb: Workbench, today: date | None = None) -> StudyData:
     """Read every frame the outcome builders need, in one read transaction (one snapshot)."""
     with wb.engine.connect() as conn:
-        subjects = _subjects(conn)
+        core = read_clinical_data(conn, wb.study, today)
+        subject_ids = [int(s) for s in core.subjects["subject_id"]]
         return StudyData(
-            subjects=subjects,
-            visits=_visits(conn, wb),
-            items=_items(conn, wb),
-            forms=_forms(conn, wb, [int(s) for s in subjects["subject_id"]]),
-            labs=_labs(conn),
-            medications=_medications(conn),
+            **{f.name: getattr(core, f.name) for f in fields(core)},
+            forms=_forms(conn, wb, subject_ids),
             adverse_events=_adverse_events(wb),
             eligibility=_eligibility(wb),
             doses=_doses(conn),
-            weights=_weights(conn),
             entries=_entries(conn, wb),
-            today=today or date.today(),
         )

@@ -13,7 +13,7 @@ import pandas as pd
 
 from records.medications import regimen
 from records.outcomes.catalogue import is_missing
-from records.outcomes.source import StudyData
+from records.outcomes.source import ClinicalData
 from scoring import flares, steroids
 from scoring.dates import parse_partial_date
 from scoring.errors import ScoringInputError
@@ -38,7 +38,7 @@ def _regimens(rows: pd.DataFrame) -> list[steroids.Regimen]:
     return found
 
 
-def subject_series(data: StudyData) -> dict[int, steroids.SteroidSeries]:
+def subject_series(data: ClinicalData) -> dict[int, steroids.SteroidSeries]:
     """Daily prednisone-equivalent mg per subject, from consent to the last visit done."""
     meds = data.medications
     steroid_rows = meds[meds["corticosteroid"].astype(bool)] if not meds.empty else meds
@@ -80,7 +80,7 @@ def _is_rescue(row: Any) -> bool:
     return any(name in drug for name in RESCUE_DRUGS)
 
 
-def rescue_starts(data: StudyData) -> dict[int, date]:
+def rescue_starts(data: ClinicalData) -> dict[int, date]:
     """First day after day 1 each subject could have started rescue therapy (§3.3 (b))."""
     dose = dict(zip(data.subjects["subject_id"], data.subjects["dose_date"], strict=True))
     found: dict[int, date] = {}
