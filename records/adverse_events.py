@@ -7,7 +7,7 @@ derived from onset vs the start of the dose (§9.5): neither is ever typed.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 from models import Actor, AdverseEvent, DoseAdministration, Subject
 from models.db import read_session
 from records import fields
-from records.assessments import audited, last_change, stale
+from records.assessments import audited, last_change
 from records.context import Workbench
 from records.errors import NotFound, ValidationFailed
 from records.history import ends_before, partial_date
 from records.instruments import screen
 from records.permissions import require
+from records.subject_rows import row_to_edit, stored_values
 from records.vitals import local, site_zone
 from scoring import ae_terms, safety
 from scoring.dates import date_of_study_day, parse_partial_date
@@ -203,7 +204,12 @@ def save_adverse_event(
 ) -> AdverseEventRead:
     """Add an AE (next sequence number) or edit one (`ae_id` + version; changes need a reason)."""
     require(actor, "write_clinical")
-    with audited(wb, actor, reason, lambda: _current(wb, ae_id)) as session:
+    with audited(
+        wb,
+        actor,
+        reason,
+        lambda: stored_values(wb, AdverseEvent, ae_id, lambda s, r: _read(s, wb, r)),
+    ) as session:
         subject = session.get(Subject, subject_id)
         if subject is None:
             raise NotFound(f"subject {subject_id} does not exist")
@@ -215,28 +221,19 @@ def save_adverse_event(
             row = AdverseEvent(subject_id=subject_id, sequence=(last or 0) + 1, **clean)
             session.add(row)
         else:
-            row = _existing(session, wb, subject_id, ae_id, expected_version)
+            row = row_to_edit(
+                session,
+                AdverseEvent,
+                ae_id,
+                subject_id,
+                expected_version,
+                "adverse event",
+                lambda s, r: _read(s, wb, r),
+            )
             for name, value in clean.items():
                 setattr(row, name, value)
         session.flush()
         return _read(session, wb, row)
-
-
-def _existing(
-    session: Session, wb: Workbench, subject_id: int, ae_id: int, expected_version: int | None
-) -> AdverseEvent:
-    row = session.get(AdverseEvent, ae_id)
-    if row is None or row.subject_id != subject_id:
-        raise NotFound(f"adverse event {ae_id} does not exist for this subject")
-    if row.version_id != expected_version:
-        raise stale("adverse event", asdict(_read(session, wb, row)))
-    return row
-
-
-def _current(wb: Workbench, ae_id: int | None) -> dict[str, Any]:
-    with read_session(wb.engine) as session:
-        row = session.get(AdverseEvent, ae_id) if ae_id else None
-        return {} if row is None else asdict(_read(session, wb, row))
 
 
 def list_adverse_events(wb: Workbench, subject_id: int | None = None) -> list[AdverseEventRead]:

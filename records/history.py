@@ -6,7 +6,7 @@ Partial dates are right-truncated ISO 8601 kept as entered, never imputed (spec/
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 from models import Actor, MedicalHistory, Subject
 from models.db import read_session
 from records import fields
-from records.assessments import audited, last_change, stale
+from records.assessments import audited, last_change
 from records.context import Workbench
 from records.errors import NotFound, ValidationFailed
 from records.instruments import screen
 from records.permissions import require
+from records.subject_rows import row_to_edit, stored_values
 from scoring.dates import PartialDate, parse_partial_date
 from scoring.errors import ScoringInputError
 
@@ -134,36 +135,29 @@ def save_history(
 ) -> HistoryRead:
     """Add a history row, or edit one (`history_id` + version; a changed value needs a reason)."""
     require(actor, "write_clinical")
-    with audited(wb, actor, reason, lambda: _current(wb, history_id)) as session:
+    with audited(
+        wb, actor, reason, lambda: stored_values(wb, MedicalHistory, history_id, _read)
+    ) as session:
         subject = session.get(Subject, subject_id)
         if subject is None:
             raise NotFound(f"subject {subject_id} does not exist")
         clean = _validate(wb, values, subject.consent_date, today or date.today())
         row = MedicalHistory(subject_id=subject_id, **clean)
         if history_id is not None:
-            row = _existing(session, subject_id, history_id, expected_version)
+            row = row_to_edit(
+                session,
+                MedicalHistory,
+                history_id,
+                subject_id,
+                expected_version,
+                "history row",
+                _read,
+            )
             for name, value in clean.items():
                 setattr(row, name, value)
         session.add(row)
         session.flush()
         return _read(session, row)
-
-
-def _existing(
-    session: Session, subject_id: int, history_id: int, expected_version: int | None
-) -> MedicalHistory:
-    row = session.get(MedicalHistory, history_id)
-    if row is None or row.subject_id != subject_id:
-        raise NotFound(f"history row {history_id} does not exist for this subject")
-    if row.version_id != expected_version:
-        raise stale("history row", asdict(_read(session, row)))
-    return row
-
-
-def _current(wb: Workbench, history_id: int | None) -> dict[str, Any]:
-    with read_session(wb.engine) as session:
-        row = session.get(MedicalHistory, history_id) if history_id else None
-        return {} if row is None else asdict(_read(session, row))
 
 
 def list_history(wb: Workbench, subject_id: int, category: str | None = None) -> list[HistoryRead]:

@@ -7,7 +7,7 @@ Prednisone-equivalent mg/day per row and the per-subject daily series come from
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 from models import Actor, Medication, Subject
 from models.db import read_session
 from records import fields
-from records.assessments import audited, last_change, stale
+from records.assessments import audited, last_change
 from records.context import Workbench
 from records.errors import NotFound, ValidationFailed
 from records.history import ends_before, partial_date
 from records.instruments import screen
 from records.permissions import require
+from records.subject_rows import row_to_edit, stored_values
 from scoring import steroids
 from scoring.dates import PartialDate, parse_partial_date
 from scoring.errors import ScoringInputError
@@ -171,34 +172,27 @@ def save_medication(
     """Add a medication row, or edit one (`medication_id` + version; changes need a reason)."""
     require(actor, "write_clinical")
     clean = _validate(wb, values, today or date.today())
-    with audited(wb, actor, reason, lambda: _current(wb, medication_id)) as session:
+    with audited(
+        wb, actor, reason, lambda: stored_values(wb, Medication, medication_id, _read)
+    ) as session:
         if session.get(Subject, subject_id) is None:
             raise NotFound(f"subject {subject_id} does not exist")
         row = Medication(subject_id=subject_id, **clean)
         if medication_id is not None:
-            row = _existing(session, subject_id, medication_id, expected_version)
+            row = row_to_edit(
+                session,
+                Medication,
+                medication_id,
+                subject_id,
+                expected_version,
+                "medication",
+                _read,
+            )
             for name, value in clean.items():
                 setattr(row, name, value)
         session.add(row)
         session.flush()
         return _read(session, row)
-
-
-def _existing(
-    session: Session, subject_id: int, medication_id: int, expected_version: int | None
-) -> Medication:
-    row = session.get(Medication, medication_id)
-    if row is None or row.subject_id != subject_id:
-        raise NotFound(f"medication {medication_id} does not exist for this subject")
-    if row.version_id != expected_version:
-        raise stale("medication", asdict(_read(session, row)))
-    return row
-
-
-def _current(wb: Workbench, medication_id: int | None) -> dict[str, Any]:
-    with read_session(wb.engine) as session:
-        row = session.get(Medication, medication_id) if medication_id else None
-        return {} if row is None else asdict(_read(session, row))
 
 
 def _rows(session: Session, subject_id: int, steroids_only: bool = False) -> list[Medication]:
