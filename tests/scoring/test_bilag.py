@@ -9,23 +9,7 @@ import pytest
 from scoring import bilag
 from scoring.bilag_items import ITEMS_BY_DOMAIN
 from scoring.errors import ScoringInputError
-
-DOMAINS = (
-    "constitutional",
-    "mucocutaneous",
-    "neuropsychiatric",
-    "musculoskeletal",
-    "cardiorespiratory",
-    "gastrointestinal",
-    "ophthalmic",
-    "renal",
-    "haematological",
-)
-
-
-def grades(default: str = "E", **overrides: str) -> dict[str, str]:
-    """All nine domains at `default`, with some overridden."""
-    return {domain: overrides.get(domain, default) for domain in DOMAINS}
+from tests.scoring.bilag_cases import DOMAINS, grades
 
 
 class TestCatalogue:

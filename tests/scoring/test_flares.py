@@ -8,22 +8,7 @@ import pytest
 
 from scoring import flares
 from scoring.errors import ScoringInputError
-
-DOMAINS = (
-    "constitutional",
-    "mucocutaneous",
-    "neuropsychiatric",
-    "musculoskeletal",
-    "cardiorespiratory",
-    "gastrointestinal",
-    "ophthalmic",
-    "renal",
-    "haematological",
-)
-
-
-def grades(default: str = "E", **overrides: str) -> dict[str, str]:
-    return {domain: overrides.get(domain, default) for domain in DOMAINS}
+from tests.scoring.bilag_cases import grades
 
 
 def sfi(**changes: Any) -> flares.SfiResult:

@@ -10,23 +10,7 @@ import pytest
 from scoring import responders
 from scoring.errors import ScoringInputError
 from scoring.responders import IntercurrentEvents, NonResponseRules
-
-DOMAINS = (
-    "constitutional",
-    "mucocutaneous",
-    "neuropsychiatric",
-    "musculoskeletal",
-    "cardiorespiratory",
-    "gastrointestinal",
-    "ophthalmic",
-    "renal",
-    "haematological",
-)
-
-
-def grades(default: str = "E", **overrides: str) -> dict[str, str]:
-    return {domain: overrides.get(domain, default) for domain in DOMAINS}
-
+from tests.scoring.bilag_cases import grades
 
 BASE_BILAG = grades("E", renal="A", mucocutaneous="B")
 IMPROVED_BILAG = grades("E", renal="B", mucocutaneous="C")
