@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from exports.ooxml import EXCEL_ROWS, Book, BookProperties, SheetHandle
 from exports.xlsx_workbook import (
     CellKind,
     SheetColumn,
@@ -114,26 +115,41 @@ def _write(
     study: StudyDefinition, sheets: list[Listing], stamp: _Stamp
 ) -> tuple[bytes, tuple[SheetResult, ...]]:
     buffer = io.BytesIO()
-    book = open_workbook(buffer)
-    book.set_properties(
-        {
-            "title": f"{study.study.protocol} patient data listings",
-            "author": stamp.actor.full_name,
-            "company": study.study.sponsor,
-            "created": datetime.strptime(stamp.exported_at, "%Y-%m-%dT%H:%M:%SZ"),
-        }
+    properties = BookProperties(
+        title=f"{study.study.protocol} patient data listings",
+        author=stamp.actor.full_name,
+        company=study.study.sponsor,
+        created=datetime.strptime(stamp.exported_at, "%Y-%m-%dT%H:%M:%SZ"),
     )
+    book = open_workbook(buffer, properties)
     writer = SheetWriter(book)
-    cover = book.add_worksheet(COVER)
-    results = tuple(_write_listing(book, writer, study, listing, stamp) for listing in sheets)
-    _write_cover(writer, cover, study, sheets, results, stamp)
+    cover = book.add_sheet(COVER)
+    written = [
+        (listing, result)
+        for listing in sheets
+        for result in _write_listing(book, writer, study, listing, stamp)
+    ]
+    _write_cover(writer, cover, study, written, stamp)
     book.close()
-    return buffer.getvalue(), results
+    return buffer.getvalue(), tuple(result for _, result in written)
+
+
+def sheet_parts(sheet: str, rows: int, capacity: int) -> list[tuple[str, range]]:
+    """The sheets a listing needs: one, or, beyond Excel's row limit, continuation sheets
+    named `… (2)`, `… (3)` (cut to Excel's 31 characters), each with its range of rows."""
+    if rows <= capacity:
+        return [(sheet, range(rows))]
+    parts = []
+    for k, start in enumerate(range(0, rows, capacity), start=1):
+        suffix = f" ({k})" if k > 1 else ""
+        name = sheet[: 31 - len(suffix)].rstrip() + suffix
+        parts.append((name, range(start, min(start + capacity, rows))))
+    return parts
 
 
 def _write_listing(
-    book: Any, writer: SheetWriter, study: StudyDefinition, listing: Listing, stamp: _Stamp
-) -> SheetResult:
+    book: Book, writer: SheetWriter, study: StudyDefinition, listing: Listing, stamp: _Stamp
+) -> list[SheetResult]:
     columns = [
         SheetColumn(c.label, CELL_KIND[c.kind], c.kind == "longtext") for c in listing.columns
     ]
@@ -141,13 +157,22 @@ def _write_listing(
     for c, column in zip(listing.columns, columns, strict=True):
         series = listing.frame[c.name]
         cells.append(canonical_cells(series.tolist(), series.isna().tolist(), column.kind))
-    layout = SheetLayout(
-        header_lines=sheet_header(study, listing, stamp.options.data_cut, stamp.status),
-        freeze_columns=sum(1 for c in listing.columns[:3] if c.key),
-        print_header=f"{study.study.protocol} {study.study.id} – Listing {listing.number}",
-        print_footer=f"{listing.title}; data cut {stamp.options.data_cut or 'none'}",
-    )
-    return writer.write(book.add_worksheet(listing.sheet), layout, columns, cells)
+    header = sheet_header(study, listing, stamp.options.data_cut, stamp.status)
+    capacity = EXCEL_ROWS - len(header) - 3  # the header block, a part line, blank, labels
+    parts = sheet_parts(listing.sheet, len(listing.frame), capacity)
+    results = []
+    for k, (name, rows) in enumerate(parts, start=1):
+        of = f"Part {k} of {len(parts)}: rows {rows.start + 1}–{rows.stop} of {len(listing.frame)}"
+        part = (of,) if len(parts) > 1 else ()
+        layout = SheetLayout(
+            header_lines=(*header, *part),
+            freeze_columns=sum(1 for c in listing.columns[:3] if c.key),
+            print_header=f"{study.study.protocol} {study.study.id} – Listing {listing.number}",
+            print_footer=f"{listing.title}; data cut {stamp.options.data_cut or 'none'}",
+        )
+        part_cells = cells if len(parts) == 1 else [v[rows.start : rows.stop] for v in cells]
+        results.append(writer.write(book.add_sheet(name), layout, columns, part_cells))
+    return results
 
 
 def sheet_header(
@@ -170,10 +195,9 @@ def sheet_header(
 
 def _write_cover(
     writer: SheetWriter,
-    cover: Any,
+    cover: SheetHandle,
     study: StudyDefinition,
-    sheets: list[Listing],
-    results: tuple[SheetResult, ...],
+    written: list[tuple[Listing, SheetResult]],
     stamp: _Stamp,
 ) -> None:
     """Cover: study, cut, who/when/versions, scope, then contents with rows and SHA-256."""
@@ -185,14 +209,14 @@ def _write_cover(
         SheetColumn("SHA-256 of sheet data"),
     ]
     cells: list[list[Any]] = [
-        [r.name for r in results],
-        [s.number for s in sheets],
-        [s.title for s in sheets],
-        [r.rows for r in results],
-        [r.sha256 for r in results],
+        [r.name for _, r in written],
+        [s.number for s, _ in written],
+        [s.title for s, _ in written],
+        [r.rows for _, r in written],
+        [r.sha256 for _, r in written],
     ]
     layout = SheetLayout(
-        cover_lines(study, stamp, results),
+        cover_lines(study, stamp, tuple(r for _, r in written)),
         freeze_columns=1,
         print_header=f"{study.study.protocol} {study.study.id} – listings",
         print_footer=f"Exported {stamp.exported_at}",

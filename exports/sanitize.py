@@ -14,7 +14,6 @@ FORMULA_TRIGGERS = frozenset("=+-@\t\r\0")
 EXCEL_CELL_CHARACTERS = 32_767
 EXCEL_CELL_LINE_FEEDS = 253
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 def starts_like_formula(text: str) -> bool:
@@ -46,11 +45,3 @@ def csv_for_excel(value: str) -> str:
     if starts_like_formula(value) and not _PLAIN_NUMBER.fullmatch(value.strip()):
         return "'" + value
     return value
-
-
-def decode_ooxml_text(text: str) -> str:
-    """Undo the `_xHHHH_` escaping OOXML uses for control characters, as Excel reads it.
-
-    openpyxl returns such text still escaped; tests and verifiers compare the decoded value.
-    """
-    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)

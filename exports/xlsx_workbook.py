@@ -1,9 +1,10 @@
-"""A generic, formula-safe, streaming sheet writer on xlsxwriter (spec/streamlit.md §7).
+"""The formula-safe listing-sheet writer: canonical cells, layout and a recomputable digest.
 
-Cells are canonical Python values (str, int, float or None) prepared column by column; rows
-are streamed in order (`constant_memory`), text always through `write_string`, numbers only
-from numeric columns. Each sheet's SHA-256 covers its column labels and rows serialised as
-one compact JSON document (`sheet_digest`), so a verifier can recompute it from the values.
+Cells are canonical Python values (str, int, float or None) prepared column by column: text
+is always a shared string (never a formula or a link; formula-like text also gets Excel's
+quote prefix), numbers come only from numeric columns. The sheets are written by our streaming
+package writer (`exports.ooxml`). Each sheet's SHA-256 covers its column labels and rows
+serialised as one compact JSON document (`sheet_digest`), so a verifier can recompute it.
 """
 
 from __future__ import annotations
@@ -16,21 +17,20 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, BinaryIO, Literal
 
-from xlsxwriter import Workbook
-from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
-
-from exports.sanitize import FORMULA_TRIGGERS, fit_cell, starts_like_formula
+from exports.ooxml import (
+    Book,
+    BookProperties,
+    DataColumn,
+    LeadCell,
+    PrintSetup,
+    SheetFrame,
+    SheetHandle,
+    Style,
+)
+from exports.sanitize import fit_cell
 
 Cell = str | int | float | None
 CellKind = Literal["text", "date", "datetime", "number"]
-WORKBOOK_OPTIONS: dict[str, Any] = {
-    "constant_memory": True,
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-}
-CAREFUL_HEADS = FORMULA_TRIGGERS | {" ", "<"}
 WIDTH_MIN, WIDTH_TEXT_MAX, WIDTH_WRAP_MAX = 6, 40, 60
 WIDTH_SAMPLE_ROWS = 2000  # widths from the first rows: cheap, and the same on every export
 LETTER_PAPER = 1
@@ -64,9 +64,9 @@ class SheetResult:
     sha256: str
 
 
-def open_workbook(target: BinaryIO) -> Workbook:
-    """An xlsxwriter workbook with formula, URL and number detection off, rows streamed."""
-    return Workbook(target, WORKBOOK_OPTIONS)
+def open_workbook(target: BinaryIO, properties: BookProperties | None = None) -> Book:
+    """A workbook streamed into `target`; close it (or use it as a context manager)."""
+    return Book(target, properties)
 
 
 def canonical_number(value: Any) -> int | float | None:
@@ -144,101 +144,54 @@ def sheet_digest(labels: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
 
 
 class SheetWriter:
-    """Writes sheets of one workbook with shared formats."""
+    """Writes listing-style sheets of one workbook: header block, labels, data, layout."""
 
-    def __init__(self, book: Workbook) -> None:
+    def __init__(self, book: Book) -> None:
         self.book = book
-        add = book.add_format
-        self.title = add({"bold": True, "font_size": 12})
-        self.line = add({})
-        self.header = add(
-            {"bold": True, "text_wrap": True, "valign": "top", "bottom": 1, "bg_color": "#D9E1F2"}
-        )
-        self.wrap = add({"valign": "top", "text_wrap": True})
-        self.quoted = {
-            False: add({"quote_prefix": True}),
-            True: add({"valign": "top", "text_wrap": True, "quote_prefix": True}),
-        }
 
     def write(
         self,
-        sheet: Worksheet,
+        sheet: SheetHandle,
         layout: SheetLayout,
         columns: Sequence[SheetColumn],
         cells: Sequence[list[Cell]],
     ) -> SheetResult:
-        """Header block, column headers, streamed rows, then widths, panes, filter and print.
+        """Header block, column headers, rows, then widths, panes, filter and print setup.
 
         `cells` holds one list per column, made by `canonical_cells` (what is hashed is written).
         """
-        for r, line in enumerate(layout.header_lines):
-            self.text(sheet, r, 0, line, self.title if r == 0 else None)
-        top = len(layout.header_lines) + 1
+        top = len(layout.header_lines) + 1  # the header block, a blank row, then the labels
         labels = [c.label for c in columns]
-        for c, label in enumerate(labels):
-            sheet.write_string(top, c, label, self.header)
-        rows = list(zip(*cells, strict=True))
-        self._stream(sheet, top + 1, columns, rows)
-        self._finish(sheet, layout, columns, cells, (top, len(rows)))
-        return SheetResult(sheet.get_name(), len(rows), sheet_digest(labels, rows))
+        lead = [
+            LeadCell(r, 0, fit_cell(line), Style.TITLE if r == 0 else Style.NORMAL)
+            for r, line in enumerate(layout.header_lines)
+        ]
+        lead += [LeadCell(top, c, label, Style.HEADER) for c, label in enumerate(labels)]
+        data = [
+            DataColumn(values, c.kind == "number", Style.WRAP if c.wrap else Style.NORMAL)
+            for c, values in zip(columns, cells, strict=True)
+        ]
+        frame = SheetFrame(
+            widths=[_width(c, values) for c, values in zip(columns, cells, strict=True)],
+            freeze_rows=top + 1,
+            freeze_columns=layout.freeze_columns,
+            filter_row=top,
+            print_setup=PrintSetup(
+                landscape=True,
+                paper=LETTER_PAPER,
+                fit_to_width=True,
+                title_rows=top + 1,
+                header=_print_text(layout.print_header, "&L"),
+                footer=_print_text(layout.print_footer, "&L") + "&RPage &P of &N",
+            ),
+        )
+        self.book.write_sheet(sheet, frame, lead, data, top + 1)
+        count = len(cells[0]) if cells else 0
+        return SheetResult(sheet.name, count, sheet_digest(labels, _rows(cells)))
 
-    def _stream(
-        self, sheet: Worksheet, first: int, columns: Sequence[SheetColumn], rows: list[Any]
-    ) -> None:
-        """Rows in order: text always by write_string (no format unless wrapped or quoted)."""
-        plain = [self.wrap if c.wrap else None for c in columns]
-        write_string, write_number, careful = sheet.write_string, sheet.write_number, self._careful
-        for r, row in enumerate(rows, start=first):
-            for c, value in enumerate(row):
-                if value is None:
-                    continue
-                if value.__class__ is not str:
-                    write_number(r, c, value)
-                elif value[0] in CAREFUL_HEADS:
-                    careful(sheet, r, c, value, columns[c].wrap)
-                else:
-                    write_string(r, c, value, plain[c])
 
-    def _careful(self, sheet: Worksheet, r: int, c: int, value: str, wrap: bool) -> None:
-        """Text that starts like a formula (quote-prefixed) or like xlsxwriter's rich-string
-        markup, which xlsxwriter would copy into the XML unescaped (a formula-injection path)."""
-        risky = starts_like_formula(value)
-        fmt = self.quoted[wrap] if risky else (self.wrap if wrap else None)
-        if value.startswith("<r>") and value.endswith("</r>"):
-            parts: list[Any] = [value[:1], value[1:2], value[2:]]
-            sheet.write_rich_string(r, c, *parts, *([fmt] if fmt else []))
-        else:
-            sheet.write_string(r, c, value, fmt)
-
-    def text(
-        self, sheet: Worksheet, row: int, col: int, value: str, fmt: Format | None = None
-    ) -> None:
-        """One header-block text cell, verbatim and formula-safe like every data cell."""
-        value = fit_cell(value)
-        if value[:1] in CAREFUL_HEADS:
-            self._careful(sheet, row, col, value, wrap=False)
-        else:
-            sheet.write_string(row, col, value, fmt or self.line)
-
-    def _finish(
-        self,
-        sheet: Worksheet,
-        layout: SheetLayout,
-        columns: Sequence[SheetColumn],
-        cells: Sequence[list[Cell]],
-        span: tuple[int, int],
-    ) -> None:
-        top, count = span
-        for c, column in enumerate(columns):
-            sheet.set_column(c, c, _width(column, cells[c]))
-        sheet.freeze_panes(top + 1, layout.freeze_columns)
-        sheet.autofilter(top, 0, top + count, max(len(columns) - 1, 0))
-        sheet.set_landscape()
-        sheet.set_paper(LETTER_PAPER)
-        sheet.fit_to_pages(1, 0)
-        sheet.repeat_rows(0, top)
-        sheet.set_header(_print_text(layout.print_header, "&L"))
-        sheet.set_footer(_print_text(layout.print_footer, "&L") + "&RPage &P of &N")
+def _rows(cells: Sequence[list[Cell]]) -> list[tuple[Cell, ...]]:
+    return list(zip(*cells, strict=True))
 
 
 def _width(column: SheetColumn, values: list[Cell]) -> float:

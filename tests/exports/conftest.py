@@ -34,7 +34,7 @@ from models.db import make_engine, unit_of_work, upgrade
 from records.context import Workbench
 from study import load_study
 
-RICH_MARKUP = (  # xlsxwriter copies strings shaped like its rich-text markup into the XML raw
+RICH_MARKUP = (  # cell XML smuggled in as text: must stay escaped, literal text
     '<r><t>a</t></r></is></c><c r="Z1"><f>HYPERLINK("http://x","x")</f></c>'
     '<c r="Z2" t="inlineStr"><is><r><t>b</t></r>'
 )

@@ -10,13 +10,15 @@ import pytest
 from sqlalchemy import text
 
 from exports import ListingOptions, build_listings_export, build_listings_workbook
-from exports.listings import listings_file_name
+from exports.listings import listings_file_name, sheet_parts
+from exports.xlsx_workbook import sheet_digest
 from models import Actor
 from models.audit_chain import verify
 from records.errors import PermissionDenied, ValidationFailed
 from records.listings import catalogue
 from tests.exports.conftest import CUT, MONITOR, open_book
-from tests.exports.reading import sheet_xml, table
+from tests.exports.reading import sheet_xml
+from tests.exports.reading import tables as _tables
 
 
 def _actor(role: str) -> Actor:
@@ -27,11 +29,6 @@ def _subject_id(wb, number: str) -> int:
     with wb.engine.connect() as conn:
         sql = "SELECT id FROM subject WHERE screening_number = :n"
         return int(conn.execute(text(sql), {"n": number}).scalar_one())
-
-
-def _tables(content: bytes):
-    book = open_book(content)
-    return {name: table(book[name]) for name in book.sheetnames}
 
 
 def test_two_exports_have_identical_sheet_data_and_digests(study_wb):
@@ -147,3 +144,33 @@ def test_file_name_carries_protocol_and_data_cut(empty_wb):
         "LK-23-01_NCT06737380_listings_cut-2025-04-30.xlsx"
     )
     assert listings_file_name(empty_wb.study, None).endswith("_listings_all-data.xlsx")
+
+
+def test_sheet_parts_continue_long_listings_under_valid_unique_names():
+    assert sheet_parts("Audit trail", 5, 5) == [("Audit trail", range(5))]
+    long_name = "L16.2.8.2 Biochemistry and more"  # 31 characters
+    parts = sheet_parts(long_name, 11, 5)
+    assert [name for name, _ in parts] == [long_name, "L16.2.8.2 Biochemistry and (2)",
+                                           "L16.2.8.2 Biochemistry and (3)"]  # fmt: skip
+    assert [list(rows) for _, rows in parts] == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9], [10]]
+    assert all(len(name) <= 31 for name, _ in parts)
+
+
+def test_a_listing_longer_than_a_sheet_continues_on_more_sheets(study_wb, monkeypatch):
+    whole = _tables(build_listings_workbook(study_wb, MONITOR, ListingOptions(include_audit=True)))
+    audit_rows = len(whole["Audit trail"].rows)
+    monkeypatch.setattr("exports.listings.EXCEL_ROWS", 200)  # a small sheet, same rules
+    export = build_listings_export(study_wb, MONITOR, ListingOptions(include_audit=True))
+    tables = _tables(export.content)
+    parts = [name for name in tables if name.startswith("Audit trail")]
+    assert parts == ["Audit trail", *(f"Audit trail ({k})" for k in range(2, len(parts) + 1))]
+    assert len(parts) > 2
+    rows = [row for name in parts for row in tables[name].rows]
+    assert rows[:audit_rows] == whole["Audit trail"].rows  # in order, none lost
+    assert len(rows) == audit_rows + 1  # plus the audit row of the first export
+    cover = {row[0]: row for row in tables["Cover"].rows}
+    for name in parts:
+        assert cover[name][3] == len(tables[name].rows) <= 200
+        assert tables[name].header_lines[-1].startswith(f"Part {parts.index(name) + 1} of ")
+        assert sheet_digest(tables[name].labels, tables[name].rows) == cover[name][4]
+    assert "Audit trail (2)" in {r.name for r in export.sheets}

@@ -11,7 +11,8 @@ from exports import ListingOptions, build_listings_export
 from exports.xlsx_workbook import sheet_digest
 from records.listings import catalogue
 from tests.exports.conftest import MONITOR, PAYLOADS, open_book
-from tests.exports.reading import SheetTable, sheet_xml, table
+from tests.exports.reading import SheetTable, sheet_xml
+from tests.exports.reading import tables as read_tables
 
 COMPANIONS = ("Data dictionary", "Codelists", "Audit trail")
 
@@ -27,8 +28,8 @@ def book(export):
 
 
 @pytest.fixture(scope="module")
-def tables(book) -> dict[str, SheetTable]:
-    return {name: table(book[name]) for name in book.sheetnames}
+def tables(export) -> dict[str, SheetTable]:
+    return read_tables(export.content)
 
 
 def _count(wb: Any, sql: str) -> int:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from exports.sanitize import (
     EXCEL_CELL_CHARACTERS,
     EXCEL_CELL_LINE_FEEDS,
     csv_for_excel,
-    decode_ooxml_text,
     fit_cell,
     starts_like_formula,
 )
@@ -44,12 +41,3 @@ def test_fit_cell_keeps_short_text_and_marks_what_it_cuts():
     assert len(cut) <= EXCEL_CELL_CHARACTERS and cut.endswith("characters in the source]")
     lines = "\n".join(["a"] * (EXCEL_CELL_LINE_FEEDS + 5))
     assert fit_cell(lines).count("\n") == EXCEL_CELL_LINE_FEEDS
-
-
-@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x7F)))
-def test_ooxml_decoding_undoes_xlsxwriter_escaping(text):
-    escaped = "".join(
-        f"_x{ord(c):04X}_" if (ord(c) < 32 and c not in "\t\n") else c
-        for c in text.replace("_x", "_x005F_x")
-    )
-    assert decode_ooxml_text(escaped) == text

@@ -18,7 +18,7 @@ from exports.xlsx_workbook import (
     sheet_digest,
 )
 from tests.exports.conftest import RICH_MARKUP
-from tests.exports.reading import all_parts, table
+from tests.exports.reading import all_parts, tables
 
 PAYLOADS = ["=1+1", "+cmd", "-2", "@SUM(A1)", "\t=x", "\r=x", '=HYPERLINK("http://x")',
             "_x000D_ literal", "a\x01b", "001", RICH_MARKUP, " =1", "<r>"]  # fmt: skip
@@ -28,7 +28,7 @@ def _write(columns, cells, lines=("Title", "Listing X")):
     buffer = io.BytesIO()
     book = open_workbook(buffer)
     result = SheetWriter(book).write(
-        book.add_worksheet("S"), SheetLayout(tuple(lines), freeze_columns=1), columns, cells
+        book.add_sheet("S"), SheetLayout(tuple(lines), freeze_columns=1), columns, cells
     )
     book.close()
     return buffer.getvalue(), result
@@ -62,7 +62,7 @@ def test_payloads_are_literal_text_quote_prefixed_and_never_formulas():
     parts = all_parts(content)
     assert all(b"<f>" not in xml for name, xml in parts.items() if name.endswith(".xml"))
     assert not any("hyperlink" in name for name in parts)
-    sheet = table(openpyxl.load_workbook(io.BytesIO(content))["S"])
+    sheet = tables(content)["S"]
     assert sheet.column("Text") == PAYLOADS
     ws = openpyxl.load_workbook(io.BytesIO(content))["S"]
     first = sheet.header_row + 1
@@ -81,7 +81,7 @@ def test_digest_is_recomputable_from_the_values_read_back():
         for v, c in zip(raw, columns, strict=True)
     ]
     content, result = _write(columns, cells)
-    sheet = table(openpyxl.load_workbook(io.BytesIO(content))["S"])
+    sheet = tables(content)["S"]
     assert sheet.rows == [("001", 1.5, "2025-01-01"), (None, None, "2025-02"), ("x", 0.3, None)]
     assert sheet_digest(sheet.labels, sheet.rows) == result.sha256
 
