@@ -6,7 +6,7 @@ STREAMLIT_FLAGS := --server.headless true --server.address 127.0.0.1 --server.po
 	--browser.gatherUsageStats false
 DEMO_DB := sqlite:///$(CURDIR)/data/demo.db
 
-.PHONY: run demo test test-fast lint bench browser install
+.PHONY: run demo test test-fast lint bench browser spreadsheet install
 
 install: $(STAMP)
 
@@ -30,7 +30,13 @@ demo: $(STAMP)
 browser:
 	@command -v chromium > /dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
-test: $(STAMP) browser
+# The workbook test re-reads an export in LibreOffice Calc, a second spreadsheet application.
+spreadsheet:
+	@command -v soffice > /dev/null || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		libreoffice-calc-nogui)
+
+test: $(STAMP) browser spreadsheet
 	$(PY) -m pytest
 
 test-fast: $(STAMP)
