@@ -15,6 +15,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from itertools import islice
 from typing import Any, BinaryIO, Literal
 
 from exports.ooxml import (
@@ -32,6 +33,7 @@ from exports.sanitize import fit_cell
 Cell = str | int | float | None
 CellKind = Literal["text", "date", "datetime", "number"]
 WIDTH_MIN, WIDTH_TEXT_MAX, WIDTH_WRAP_MAX = 6, 40, 60
+DIGEST_BATCH_ROWS = 10_000
 WIDTH_SAMPLE_ROWS = 2000  # widths from the first rows: cheap, and the same on every export
 LETTER_PAPER = 1
 
@@ -136,11 +138,22 @@ def canonical_cells(values: Iterable[Any], missing: Iterable[bool], kind: CellKi
     return [None if gone else convert(v) for v, gone in zip(values, missing, strict=True)]
 
 
-def sheet_digest(labels: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
+def sheet_digest(labels: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
     """SHA-256 of the canonical serialisation of a sheet: one compact UTF-8 JSON array holding
-    the column labels, then each row as an array of the values as stored (None = blank)."""
-    text = json.dumps([list(labels), *rows], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    the column labels, then each row as an array of the values as stored (None = blank).
+
+    Hashed a batch of rows at a time, so a million-row sheet never becomes one JSON string.
+    """
+    digest = hashlib.sha256(b"[" + _json([list(labels)])[1:-1])
+    rows = iter(rows)
+    while batch := list(islice(rows, DIGEST_BATCH_ROWS)):
+        digest.update(b"," + _json(batch)[1:-1])
+    digest.update(b"]")
+    return digest.hexdigest()
+
+
+def _json(value: list[Any]) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 class SheetWriter:
@@ -187,11 +200,7 @@ class SheetWriter:
         )
         self.book.write_sheet(sheet, frame, lead, data, top + 1)
         count = len(cells[0]) if cells else 0
-        return SheetResult(sheet.name, count, sheet_digest(labels, _rows(cells)))
-
-
-def _rows(cells: Sequence[list[Cell]]) -> list[tuple[Cell, ...]]:
-    return list(zip(*cells, strict=True))
+        return SheetResult(sheet.name, count, sheet_digest(labels, zip(*cells, strict=True)))
 
 
 def _width(column: SheetColumn, values: list[Cell]) -> float:

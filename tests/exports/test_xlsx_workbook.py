@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 from datetime import UTC, date, datetime
 
 import openpyxl
@@ -98,3 +100,14 @@ def test_layout_header_block_frozen_header_filter_widths_and_print_setup():
     assert ws.print_title_rows == "$1:$5"
     assert ws.cell(6, 2).alignment.wrap_text
     assert 8 <= ws.column_dimensions["B"].width <= 61
+
+
+def test_digest_is_the_sha256_of_the_documented_json_even_across_batches():
+    labels = ["Id", "Wert (µg)", "Note"]
+    rows = [(f"{i:03d}", i / 7, None if i % 3 else 'é\\n"x"') for i in range(25_001)]
+    document = json.dumps([labels, *rows], ensure_ascii=False, separators=(",", ":"))
+    assert sheet_digest(labels, rows) == hashlib.sha256(document.encode()).hexdigest()
+    assert (
+        sheet_digest(labels, [])
+        == hashlib.sha256(b'[["Id","Wert (\xc2\xb5g)","Note"]]').hexdigest()
+    )
