@@ -58,6 +58,13 @@ class _DefinedName:
     hidden: bool = False
 
 
+def _valid_sheet_name(name: str) -> bool:
+    """Excel's rules: 1–31 characters, none of []:*?/\\, no apostrophe at either end."""
+    if not 0 < len(name) <= 31 or BAD_SHEET_NAME.search(name):
+        return False
+    return not name.startswith("'") and not name.endswith("'")
+
+
 def quote_formula_like(text: str, style: Style) -> Style:
     """Text a spreadsheet could read as a formula keeps Excel's quote prefix (records.md §5.2)."""
     return QUOTED_STYLE.get(style, Style.QUOTED) if starts_like_formula(text) else style
@@ -92,8 +99,7 @@ class Book:
 
     def add_sheet(self, name: str) -> SheetHandle:
         """Reserve the next tab under a valid, unique sheet name."""
-        if not name or len(name) > 31 or BAD_SHEET_NAME.search(name) or name[0] == "'" \
-                or name[-1] == "'":  # fmt: skip
+        if not _valid_sheet_name(name):
             raise ValueError(f"invalid sheet name {name!r}")
         if name.casefold() in (n.casefold() for n in self._names):
             raise ValueError(f"duplicate sheet name {name!r}")
@@ -109,6 +115,8 @@ class Book:
         first_data_row: int,
     ) -> None:
         """Stream the sheet's part into the package (once per sheet)."""
+        if sheet.index >= len(self._names) or self._names[sheet.index] != sheet.name:
+            raise ValueError(f"sheet {sheet.name!r} was not added to this workbook")
         if sheet.index in self._written:
             raise ValueError(f"sheet {sheet.name!r} is already written")
         rows = len(data[0].values) if data else 0
@@ -116,7 +124,7 @@ class Book:
             frame, lead, data, first_data_row, self.endings, selected=sheet.index == 0
         )  # checks the cells before the part is opened
         self._written.add(sheet.index)
-        cells = (rows + len(lead)) * max(len(data), 1)
+        cells = rows * len(data) + len(lead)
         self._write(f"xl/worksheets/sheet{sheet.index + 1}.xml", part, cells * BYTES_PER_CELL)
         self._name_ranges(sheet, frame, len(data), first_data_row + rows)
 

@@ -38,8 +38,8 @@ class SharedStrings(dict[str, int]):
 class TextEndings(dict[str, str]):
     """Text → the end of its cell element after the reference (`… t="s"><v>7</v></c>`).
 
-    `restyle(text)` may swap the style for a particular text (the quote prefix for text that
-    starts like a formula); it runs once per distinct text.
+    `restyle(text, style)` may swap the style for a particular text (the quote prefix for text
+    that starts like a formula); it runs once per distinct text.
     """
 
     def __init__(

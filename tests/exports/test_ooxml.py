@@ -19,6 +19,7 @@ from exports.ooxml import (
     LeadCell,
     PrintSetup,
     SheetFrame,
+    SheetHandle,
     Style,
 )
 from exports.ooxml.escape import cell_text, column_letter
@@ -151,9 +152,12 @@ def test_sheets_never_written_are_empty_and_names_are_checked():
     assert openpyxl.load_workbook(io.BytesIO(content))["Empty"].max_row == 1
     with Book(io.BytesIO()) as book:
         book.add_sheet("A")
-        for bad in ("", "x" * 32, "a/b", "[x]", "'q", "a"):
+        for bad in ("", "x" * 32, "a/b", "[x]", "'q", "q'", "a"):
             with pytest.raises(ValueError):
                 book.add_sheet(bad)
+        assert book.add_sheet("Bob's").name == "Bob's"
+        with pytest.raises(ValueError, match="not added"):
+            book.write_sheet(SheetHandle(5, "Other"), SheetFrame(), (), [], 0)
 
 
 def test_misplaced_or_ragged_cells_are_refused():

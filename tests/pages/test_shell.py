@@ -90,8 +90,14 @@ def test_inactivity_signs_out(signed_in, monkeypatch):
 
 def test_patient_mode_makes_only_the_questionnaire_routable(signed_in):
     app = signed_in("investigator")
-    app.session_state["patient_mode"] = {"subject_id": 1, "visit_id": 1, "form_code": "PROMIS29",
-                                         "mode": "SELF", "index": 0, "answers": {}}
+    app.session_state["patient_mode"] = {
+        "subject_id": 1,
+        "visit_id": 1,
+        "form_code": "PROMIS29",
+        "mode": "SELF",
+        "index": 0,
+        "answers": {},
+    }
     app.run()
     assert not app.exception
     assert not app.sidebar.button  # no sign-out or navigation while the patient holds the tablet
