@@ -14,6 +14,7 @@ from typing import Any
 
 from exports.ooxml import EXCEL_ROWS, Book, BookProperties, SheetHandle
 from exports.xlsx_workbook import (
+    CellBlocks,
     CellKind,
     SheetColumn,
     SheetLayout,
@@ -38,6 +39,7 @@ CELL_KIND: dict[str, CellKind] = {
     "datetime": "datetime", "int": "number", "float": "number", "day": "number",
 }  # fmt: skip
 COVER = "Cover"
+BLOCK_ROWS = 50_000  # rows read, made canonical and written at a time (bounds the memory)
 SERIALISATION = (
     "SHA-256 of each sheet = SHA-256 of one compact UTF-8 JSON array: the column labels, then "
     "each data row below them as an array of the cell values as stored (blank = null)"
@@ -150,28 +152,34 @@ def sheet_parts(sheet: str, rows: int, capacity: int) -> list[tuple[str, range]]
 def _write_listing(
     book: Book, writer: SheetWriter, study: StudyDefinition, listing: Listing, stamp: _Stamp
 ) -> list[SheetResult]:
+    """One listing, on as many sheets as its rows need, read and written a block at a time."""
     columns = [
         SheetColumn(c.label, CELL_KIND[c.kind], c.kind == "longtext") for c in listing.columns
     ]
-    cells = []
-    for c, column in zip(listing.columns, columns, strict=True):
-        series = listing.frame[c.name]
-        cells.append(canonical_cells(series.tolist(), series.isna().tolist(), column.kind))
+    blocks = CellBlocks(
+        [
+            canonical_cells(frame[c.name].tolist(), frame[c.name].isna().tolist(), column.kind)
+            for c, column in zip(listing.columns, columns, strict=True)
+        ]
+        for frame in listing.frames(BLOCK_ROWS)
+    )
     header = sheet_header(study, listing, stamp.options.data_cut, stamp.status)
     capacity = EXCEL_ROWS - len(header) - 3  # the header block, a part line, blank, labels
-    parts = sheet_parts(listing.sheet, len(listing.frame), capacity)
+    total = listing.row_count
+    parts = sheet_parts(listing.sheet, total, capacity)
     results = []
     for k, (name, rows) in enumerate(parts, start=1):
-        of = f"Part {k} of {len(parts)}: rows {rows.start + 1}–{rows.stop} of {len(listing.frame)}"
-        part = (of,) if len(parts) > 1 else ()
+        of = f"Part {k} of {len(parts)}: rows {rows.start + 1}–{rows.stop} of {total}"
         layout = SheetLayout(
-            header_lines=(*header, *part),
+            header_lines=(*header, of) if len(parts) > 1 else header,
             freeze_columns=sum(1 for c in listing.columns[:3] if c.key),
             print_header=f"{study.study.protocol} {study.study.id} – Listing {listing.number}",
             print_footer=f"{listing.title}; data cut {stamp.options.data_cut or 'none'}",
         )
-        part_cells = cells if len(parts) == 1 else [v[rows.start : rows.stop] for v in cells]
-        results.append(writer.write(book.add_sheet(name), layout, columns, part_cells))
+        sheet = book.add_sheet(name)
+        results.append(
+            writer.write_blocks(sheet, layout, columns, blocks.take(len(rows)), len(rows))
+        )
     return results
 
 

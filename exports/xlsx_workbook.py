@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from itertools import islice
+from itertools import chain, islice
 from typing import Any, BinaryIO, Literal
 
 from exports.ooxml import (
@@ -24,6 +24,7 @@ from exports.ooxml import (
     DataColumn,
     LeadCell,
     PrintSetup,
+    SheetBody,
     SheetFrame,
     SheetHandle,
     Style,
@@ -138,17 +139,58 @@ def canonical_cells(values: Iterable[Any], missing: Iterable[bool], kind: CellKi
     return [None if gone else convert(v) for v, gone in zip(values, missing, strict=True)]
 
 
-def sheet_digest(labels: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
+class CellBlocks:
+    """Consecutive blocks of column cells (lists per column, equally long), handed out a
+    number of rows at a time: a block that crosses a sheet boundary is split there."""
+
+    def __init__(self, blocks: Iterable[Sequence[list[Cell]]]) -> None:
+        self._blocks = iter(blocks)
+        self._rest: Sequence[list[Cell]] | None = None
+
+    def take(self, rows: int) -> Iterator[Sequence[list[Cell]]]:
+        """The next `rows` rows, as blocks (fewer rows only when the blocks run out)."""
+        while rows > 0:
+            block = self._rest if self._rest is not None else next(self._blocks, None)
+            self._rest = None
+            if block is None:
+                return
+            size = len(block[0]) if block else 0
+            if size == 0:
+                continue
+            if size > rows:
+                self._rest = [column[rows:] for column in block]
+                block, size = [column[:rows] for column in block], rows
+            rows -= size
+            yield block
+
+
+class SheetDigest:
     """SHA-256 of the canonical serialisation of a sheet: one compact UTF-8 JSON array holding
     the column labels, then each row as an array of the values as stored (None = blank).
 
-    Hashed a batch of rows at a time, so a million-row sheet never becomes one JSON string.
+    Fed a batch of rows at a time, so a million-row sheet never becomes one JSON string.
     """
-    digest = hashlib.sha256(b"[" + _json([list(labels)])[1:-1])
-    rows = iter(rows)
-    while batch := list(islice(rows, DIGEST_BATCH_ROWS)):
-        digest.update(b"," + _json(batch)[1:-1])
-    digest.update(b"]")
+
+    def __init__(self, labels: Sequence[str]) -> None:
+        self._hash = hashlib.sha256(b"[" + _json([list(labels)])[1:-1])
+
+    def update(self, rows: Iterable[Sequence[Cell]]) -> None:
+        """Add rows, in sheet order."""
+        rows = iter(rows)
+        while batch := list(islice(rows, DIGEST_BATCH_ROWS)):
+            self._hash.update(b"," + _json(batch)[1:-1])
+
+    def hexdigest(self) -> str:
+        """The digest of the labels and every row added so far."""
+        final = self._hash.copy()
+        final.update(b"]")
+        return final.hexdigest()
+
+
+def sheet_digest(labels: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
+    """The SHA-256 of a sheet's labels and rows (see `SheetDigest`)."""
+    digest = SheetDigest(labels)
+    digest.update(rows)
     return digest.hexdigest()
 
 
@@ -173,6 +215,19 @@ class SheetWriter:
 
         `cells` holds one list per column, made by `canonical_cells` (what is hashed is written).
         """
+        rows = len(cells[0]) if cells else 0
+        return self.write_blocks(sheet, layout, columns, iter([cells]), rows)
+
+    def write_blocks(
+        self,
+        sheet: SheetHandle,
+        layout: SheetLayout,
+        columns: Sequence[SheetColumn],
+        blocks: Iterator[Sequence[list[Cell]]],
+        rows: int,
+    ) -> SheetResult:
+        """Like `write`, with the `rows` data rows arriving as consecutive blocks of columns
+        (so a long sheet is never held whole); widths come from the first block."""
         top = len(layout.header_lines) + 1  # the header block, a blank row, then the labels
         labels = [c.label for c in columns]
         lead = [
@@ -180,12 +235,19 @@ class SheetWriter:
             for r, line in enumerate(layout.header_lines)
         ]
         lead += [LeadCell(top, c, label, Style.HEADER) for c, label in enumerate(labels)]
-        data = [
-            DataColumn(values, c.kind == "number", Style.WRAP if c.wrap else Style.NORMAL)
-            for c, values in zip(columns, cells, strict=True)
-        ]
+        first = next(blocks, [[] for _ in columns])
+        digest = SheetDigest(labels)
+
+        def data() -> Iterator[list[DataColumn]]:
+            for block in chain([first], blocks):
+                digest.update(zip(*block, strict=True))
+                yield [
+                    DataColumn(values, c.kind == "number", Style.WRAP if c.wrap else Style.NORMAL)
+                    for c, values in zip(columns, block, strict=True)
+                ]
+
         frame = SheetFrame(
-            widths=[_width(c, values) for c, values in zip(columns, cells, strict=True)],
+            widths=[_width(c, values) for c, values in zip(columns, first, strict=True)],
             freeze_rows=top + 1,
             freeze_columns=layout.freeze_columns,
             filter_row=top,
@@ -198,9 +260,9 @@ class SheetWriter:
                 footer=_print_text(layout.print_footer, "&L") + "&RPage &P of &N",
             ),
         )
-        self.book.write_sheet(sheet, frame, lead, data, top + 1)
-        count = len(cells[0]) if cells else 0
-        return SheetResult(sheet.name, count, sheet_digest(labels, zip(*cells, strict=True)))
+        body = SheetBody(lead, data(), rows, len(columns), top + 1)
+        self.book.write_sheet_body(sheet, frame, body)
+        return SheetResult(sheet.name, rows, digest.hexdigest())
 
 
 def _width(column: SheetColumn, values: list[Cell]) -> float:

@@ -19,6 +19,7 @@ from exports.ooxml.worksheet import (
     DataColumn,
     LeadCell,
     PrintSetup,
+    SheetBody,
     SheetFrame,
 )
 
@@ -30,6 +31,7 @@ __all__ = [
     "DataColumn",
     "LeadCell",
     "PrintSetup",
+    "SheetBody",
     "SheetFrame",
     "SheetHandle",
     "Style",

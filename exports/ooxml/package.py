@@ -14,7 +14,16 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 from exports.ooxml.escape import attribute, element_text, sheet_reference
 from exports.ooxml.strings import SharedStrings, TextEndings
 from exports.ooxml.styles import STYLESHEET, Style
-from exports.ooxml.worksheet import DataColumn, LeadCell, SheetFrame, filter_range, worksheet_part
+from exports.ooxml.worksheet import (
+    DataColumn,
+    LeadCell,
+    SheetBody,
+    SheetFrame,
+    check_columns,
+    check_sheet,
+    filter_range,
+    worksheet_part,
+)
 from exports.sanitize import starts_like_formula
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -114,19 +123,24 @@ class Book:
         data: Sequence[DataColumn],
         first_data_row: int,
     ) -> None:
-        """Stream the sheet's part into the package (once per sheet)."""
+        """Stream the sheet's part into the package (once per sheet), all columns at once."""
+        rows = check_columns(data)
+        self.write_sheet_body(
+            sheet, frame, SheetBody(lead, [data], rows, len(data), first_data_row)
+        )
+
+    def write_sheet_body(self, sheet: SheetHandle, frame: SheetFrame, body: SheetBody) -> None:
+        """Stream the sheet's part into the package, its rows arriving block by block."""
         if sheet.index >= len(self._names) or self._names[sheet.index] != sheet.name:
             raise ValueError(f"sheet {sheet.name!r} was not added to this workbook")
         if sheet.index in self._written:
             raise ValueError(f"sheet {sheet.name!r} is already written")
-        rows = len(data[0].values) if data else 0
-        part = worksheet_part(
-            frame, lead, data, first_data_row, self.endings, selected=sheet.index == 0
-        )  # checks the cells before the part is opened
+        dimension = check_sheet(body.lead, body.rows, body.columns, body.first_data_row)
         self._written.add(sheet.index)
-        cells = rows * len(data) + len(lead)
+        part = worksheet_part(frame, body, self.endings, dimension, selected=sheet.index == 0)
+        cells = body.rows * body.columns + len(body.lead)
         self._write(f"xl/worksheets/sheet{sheet.index + 1}.xml", part, cells * BYTES_PER_CELL)
-        self._name_ranges(sheet, frame, len(data), first_data_row + rows)
+        self._name_ranges(sheet, frame, body.columns, body.first_data_row + body.rows)
 
     def _name_ranges(self, sheet: SheetHandle, frame: SheetFrame, width: int, last: int) -> None:
         reference = sheet_reference(sheet.name)

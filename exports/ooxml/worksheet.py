@@ -7,7 +7,7 @@ table through cached endings (see strings.py); numeric cells carry their canonic
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from exports.ooxml.escape import column_letter, element_text
@@ -70,49 +70,64 @@ class SheetFrame:
     print_setup: PrintSetup | None = None
 
 
-def worksheet_part(
-    frame: SheetFrame,
-    lead: Sequence[LeadCell],
-    data: Sequence[DataColumn],
-    first_data_row: int,
-    endings: Mapping[Style, TextEndings],
-    selected: bool = False,
-) -> Iterator[bytes]:
-    """The worksheet XML in chunks; `first_data_row` is zero-based and below every lead cell.
+def check_sheet(lead: Sequence[LeadCell], rows: int, columns: int, first_data_row: int) -> str:
+    """Refuse what Excel cannot hold; the sheet's dimension (A1 range) when it fits.
 
-    The cells are checked here, before anything is produced, so a refused sheet leaves no
-    half-written part behind.
+    Called before a part is opened, so a refused sheet leaves nothing half-written behind.
     """
     if lead and max(cell.row for cell in lead) >= first_data_row:
         raise ValueError("lead cells must sit above the first data row")
-    count = len(data[0].values) if data else 0
-    if any(len(column.values) != count for column in data):
-        raise ValueError("every data column needs the same number of values")
-    width = max([len(data), *(cell.column + 1 for cell in lead)], default=1)
-    height = first_data_row + count if count else max((c.row + 1 for c in lead), default=1)
+    width = max([columns, *(cell.column + 1 for cell in lead)], default=1)
+    height = first_data_row + rows if rows else max((c.row + 1 for c in lead), default=1)
     if height > EXCEL_ROWS or width > EXCEL_COLUMNS:
         raise ValueError(
             f"{height} rows × {width} columns exceed Excel's {EXCEL_ROWS:,} × {EXCEL_COLUMNS:,}"
         )
-    dimension = f"A1:{column_letter(max(width - 1, 0))}{height}"
-    return _chunks(frame, lead, data, first_data_row, endings, selected, dimension)
+    return f"A1:{column_letter(max(width - 1, 0))}{height}"
 
 
-def _chunks(
-    frame: SheetFrame,
-    lead: Sequence[LeadCell],
-    data: Sequence[DataColumn],
-    first_data_row: int,
-    endings: Mapping[Style, TextEndings],
-    selected: bool,
-    dimension: str,
-) -> Iterator[bytes]:
+def check_columns(data: Sequence[DataColumn]) -> int:
+    """The row count of a block of columns, which must all be equally long."""
     count = len(data[0].values) if data else 0
+    if any(len(column.values) != count for column in data):
+        raise ValueError("every data column needs the same number of values")
+    return count
+
+
+@dataclass(frozen=True, slots=True)
+class SheetBody:
+    """A sheet's cells: lead cells, then `rows` data rows of `columns` columns starting at
+    zero-based row `first_data_row`, arriving as blocks of columns (row chunks in order)."""
+
+    lead: Sequence[LeadCell]
+    blocks: Iterable[Sequence[DataColumn]]
+    rows: int
+    columns: int
+    first_data_row: int
+
+
+def worksheet_part(
+    frame: SheetFrame,
+    body: SheetBody,
+    endings: Mapping[Style, TextEndings],
+    dimension: str,
+    selected: bool = False,
+) -> Iterator[bytes]:
+    """The worksheet XML in chunks (check the body with `check_sheet` first)."""
     yield _frame_head(frame, dimension, selected).encode()
-    yield _lead_rows(lead, endings).encode()
-    for start in range(0, count, ROWS_PER_CHUNK):
-        yield _data_rows(data, start, min(start + ROWS_PER_CHUNK, count), first_data_row, endings)
-    yield _frame_tail(frame, len(data), first_data_row + count).encode()
+    yield _lead_rows(body.lead, endings).encode()
+    done = 0
+    for block in body.blocks:
+        count = check_columns(block)
+        if len(block) != body.columns or done + count > body.rows:
+            raise ValueError(f"the sheet was announced as {body.rows} × {body.columns}")
+        for start in range(0, count, ROWS_PER_CHUNK):
+            stop = min(start + ROWS_PER_CHUNK, count)
+            yield _data_rows(block, start, stop, body.first_data_row + done, endings)
+        done += count
+    if done != body.rows:
+        raise ValueError(f"the sheet was announced with {body.rows} rows, {done} came")
+    yield _frame_tail(frame, body.columns, body.first_data_row + body.rows).encode()
 
 
 def _frame_head(frame: SheetFrame, dimension: str, selected: bool) -> str:

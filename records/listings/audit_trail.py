@@ -1,15 +1,28 @@
-"""The audit-trail extract: chronological, filtered by subject scope, date range and data cut."""
+"""The audit-trail extract: chronological, filtered by subject scope, date range and data cut,
+and read in windows (it can run to millions of rows)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import select
+import pandas as pd
+from sqlalchemy import Engine, Select, func, select
 
 from models import AuditEvent, Subject, Visit
 from records.listings import columns as C
 from records.listings import frames as F
-from records.listings.model import Column, Listing, ListingSource, make_listing
+from records.listings.model import (
+    Column,
+    Listing,
+    ListingSource,
+    Scope,
+    empty_frame,
+    make_listing,
+)
+from study.schema import StudyDefinition
 
 COLUMNS = (
     Column("id", "Audit row", "int", key=True),
@@ -35,24 +48,91 @@ COLUMNS = (
 
 
 def audit_trail(src: ListingSource, date_from: date | None, date_to: date | None) -> Listing:
-    """Audit rows from date_from to date_to inclusive (UTC), never after the data cut."""
+    """Audit rows from date_from to date_to inclusive (UTC), never after the data cut.
+
+    The audit trail may run to millions of rows, so it is not read here: the snapshot fixes
+    its newest row id, its row count and the subject and visit labels; the rows are read later
+    in id windows (`AuditWindows`). That later read sees exactly the snapshot's rows, because
+    audit rows are append-only (the database refuses UPDATE and DELETE) and every new row gets
+    a higher id.
+    """
     ev = AuditEvent.__table__  # type: ignore[attr-defined]
-    s, v = Subject.__table__, Visit.__table__  # type: ignore[attr-defined]
-    query = (
-        select(ev, s.c.screening_number.label("subject"), v.c.visit_code)
-        .outerjoin(s, s.c.id == ev.c.subject_id)
-        .outerjoin(v, v.c.id == ev.c.visit_id)
-        .order_by(ev.c.id)
-    )
-    query = src.only_scope(query, ev.c.subject_id)
-    ends = [d for d in (date_to, src.scope.data_cut) if d is not None]
-    if date_from is not None:
-        query = query.where(ev.c.ts_utc >= date_from.isoformat())
-    if ends:
-        query = query.where(ev.c.ts_utc < (min(ends) + timedelta(days=1)).isoformat())
-    frame = src.read(query)
-    frame["action_label"] = F.decode(frame, src, "action", "AUDIT_ACTION")
+    bounds = _Bounds(date_from, date_to, src.scope.data_cut)
+    last_id = src.conn.execute(select(func.max(ev.c.id))).scalar_one() or 0
+    count_query = _where(src, select(func.count()).select_from(ev), bounds, last_id)
+    count = int(src.conn.execute(count_query).scalar_one())
+    windows = AuditWindows(src.conn.engine, src.study, src.scope, bounds, last_id, _labels(src))
+    ends = bounds.ends()
     span = f"{date_from or 'start'} to {min(ends) if ends else 'export'} (UTC, inclusive)"
     head = ("AUDIT", "Audit trail", f"Audit trail extract, {span}", "Audit trail")
     notes = ("Rows are hash-chained: each row hash covers the row and the previous hash",)
-    return make_listing(src, head, COLUMNS, frame, "Audit rows of the subjects in scope", notes)
+    listing = make_listing(
+        src, head, COLUMNS, empty_frame(COLUMNS), "Audit rows of the subjects in scope", notes
+    )
+    return replace(listing, windows=windows, streamed_rows=count)
+
+
+@dataclass(frozen=True, slots=True)
+class _Bounds:
+    date_from: date | None
+    date_to: date | None
+    data_cut: date | None
+
+    def ends(self) -> list[date]:
+        return [d for d in (self.date_to, self.data_cut) if d is not None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Labels:
+    """Screening numbers and visit codes as the snapshot saw them."""
+
+    subjects: dict[int, str]
+    visits: dict[int, str]
+
+
+def _labels(src: ListingSource) -> _Labels:
+    s, v = Subject.__table__, Visit.__table__  # type: ignore[attr-defined]
+    subjects = {int(i): str(n) for i, n in src.conn.execute(select(s.c.id, s.c.screening_number))}
+    visits = {int(i): str(code) for i, code in src.conn.execute(select(v.c.id, v.c.visit_code))}
+    return _Labels(subjects, visits)
+
+
+def _where(src: ListingSource, query: Select[Any], bounds: _Bounds, last_id: int) -> Select[Any]:
+    """The extract's rows: in scope, within the dates and the cut, no newer than the snapshot."""
+    ev = AuditEvent.__table__  # type: ignore[attr-defined]
+    query = src.only_scope(query.where(ev.c.id <= last_id), ev.c.subject_id)
+    if bounds.date_from is not None:
+        query = query.where(ev.c.ts_utc >= bounds.date_from.isoformat())
+    ends = bounds.ends()
+    if ends:
+        query = query.where(ev.c.ts_utc < (min(ends) + timedelta(days=1)).isoformat())
+    return query
+
+
+@dataclass(frozen=True)
+class AuditWindows:
+    """Reads the extract fixed by a snapshot, in id order, `size` rows at a time."""
+
+    engine: Engine
+    study: StudyDefinition
+    scope: Scope
+    bounds: _Bounds
+    last_id: int
+    labels: _Labels
+
+    def __call__(self, size: int) -> Iterator[pd.DataFrame]:
+        ev = AuditEvent.__table__  # type: ignore[attr-defined]
+        names = [c.name for c in COLUMNS]
+        with self.engine.connect() as conn:
+            src = ListingSource(conn, self.study, self.scope)
+            after = 0
+            while True:
+                query = _where(src, select(ev), self.bounds, self.last_id)
+                frame = src.read(query.where(ev.c.id > after).order_by(ev.c.id).limit(size))
+                if frame.empty:
+                    return
+                after = int(frame["id"].iloc[-1])
+                frame["subject"] = frame["subject_id"].map(self.labels.subjects)
+                frame["visit_code"] = frame["visit_id"].map(self.labels.visits)
+                frame["action_label"] = F.decode(frame, src, "action", "AUDIT_ACTION")
+                yield frame[names]

@@ -6,6 +6,7 @@ transaction, so every sheet of an export sees the same database snapshot.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -48,9 +49,17 @@ class Scope:
     data_cut: date | None = None
 
 
+FrameWindows = Callable[[int], Iterator[pd.DataFrame]]
+
+
 @dataclass(frozen=True)
 class Listing:
-    """A finished listing: ICH E3 16.2 number, titles, columns and the sorted frame."""
+    """A finished listing: ICH E3 16.2 number, titles, columns and the sorted frame.
+
+    A listing too long to hold in memory (the audit trail) is read later, in windows:
+    `frame` is then empty, `windows(size)` yields its frames in order and `streamed_rows`
+    says how many rows they hold, fixed when the snapshot was taken.
+    """
 
     number: str
     sheet: str
@@ -60,11 +69,25 @@ class Listing:
     columns: tuple[Column, ...]
     frame: pd.DataFrame
     notes: tuple[str, ...] = field(default_factory=tuple)
+    windows: FrameWindows | None = None
+    streamed_rows: int = 0
 
     def __post_init__(self) -> None:
         missing = [c.name for c in self.columns if c.name not in self.frame.columns]
         if missing:
             raise ValueError(f"listing {self.number}: frame lacks columns {missing}")
+
+    @property
+    def row_count(self) -> int:
+        """How many rows the listing has (read or still to be read)."""
+        return self.streamed_rows if self.windows is not None else len(self.frame)
+
+    def frames(self, size: int) -> Iterator[pd.DataFrame]:
+        """The rows in order, as frames of at most `size` rows when read in windows."""
+        if self.windows is None:
+            yield self.frame
+        else:
+            yield from self.windows(size)
 
 
 def empty_frame(columns: tuple[Column, ...]) -> pd.DataFrame:
