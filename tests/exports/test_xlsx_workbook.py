@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from exports.xlsx_workbook import (
+    CellBlocks,
     SheetColumn,
     SheetLayout,
     SheetWriter,
@@ -111,3 +112,10 @@ def test_digest_is_the_sha256_of_the_documented_json_even_across_batches():
         sheet_digest(labels, [])
         == hashlib.sha256(b'[["Id","Wert (\xc2\xb5g)","Note"]]').hexdigest()
     )
+
+
+def test_cell_blocks_are_split_at_the_rows_asked_for():
+    blocks = CellBlocks([[["a", "b", "c"], [1, 2, 3]], [[], []], [["d"], [4]]])
+    assert list(blocks.take(2)) == [[["a", "b"], [1, 2]]]
+    assert list(blocks.take(5)) == [[["c"], [3]], [["d"], [4]]]  # fewer: the blocks ran out
+    assert list(blocks.take(1)) == []
