@@ -91,6 +91,7 @@ class Book:
         self._written: set[int] = set()
         self._defined: list[_DefinedName] = []
         self._closed = False
+        self._broken = ""  # why a sheet part stopped half-way: the book can no longer close
 
     def __enter__(self) -> Book:
         return self
@@ -139,7 +140,11 @@ class Book:
         self._written.add(sheet.index)
         part = worksheet_part(frame, body, self.endings, dimension, selected=sheet.index == 0)
         cells = body.rows * body.columns + len(body.lead)
-        self._write(f"xl/worksheets/sheet{sheet.index + 1}.xml", part, cells * BYTES_PER_CELL)
+        try:
+            self._write(f"xl/worksheets/sheet{sheet.index + 1}.xml", part, cells * BYTES_PER_CELL)
+        except BaseException as error:
+            self._broken = f"sheet {sheet.name!r} was cut short: {error}"
+            raise
         self._name_ranges(sheet, frame, body.columns, body.first_data_row + body.rows)
 
     def _name_ranges(self, sheet: SheetHandle, frame: SheetFrame, width: int, last: int) -> None:
@@ -158,6 +163,10 @@ class Book:
         """Write the remaining parts (empty sheets for any never written) and the zip index."""
         if self._closed:
             return
+        if self._broken:
+            self._zip.close()
+            self._closed = True
+            raise ValueError(f"the workbook is incomplete: {self._broken}")
         for index, name in enumerate(self._names):
             if index not in self._written:
                 self.write_sheet(SheetHandle(index, name), SheetFrame(), (), (), 0)

@@ -18,6 +18,7 @@ from exports.ooxml import (
     DataColumn,
     LeadCell,
     PrintSetup,
+    SheetBody,
     SheetFrame,
     SheetHandle,
     Style,
@@ -196,3 +197,23 @@ def test_the_stylesheet_declares_one_cell_format_per_style():
 def test_a_sheet_beyond_excel_limits_is_refused():
     with Book(io.BytesIO()) as book, pytest.raises(ValueError, match="exceed Excel"):
         book.write_sheet(book.add_sheet("S"), SheetFrame(), (), [DataColumn(["a"])], EXCEL_ROWS)
+
+
+@pytest.mark.parametrize("blocks", [[[DataColumn(["a", "b"])]], [[DataColumn(["a"] * 4)]]])
+def test_blocks_that_break_the_announced_row_count_fail_loudly(blocks):
+    book = Book(io.BytesIO())
+    with pytest.raises(ValueError, match="announced"):
+        book.write_sheet_body(book.add_sheet("S"), SheetFrame(), SheetBody((), blocks, 3, 1, 0))
+    with pytest.raises(ValueError, match="incomplete: sheet 'S' was cut short"):
+        book.close()  # never a workbook with a truncated sheet
+
+
+def test_rows_may_arrive_in_blocks():
+    blocks = [
+        [DataColumn(["a", "b"]), DataColumn([1, 2], True)],
+        [DataColumn(["c"]), DataColumn([3], True)],
+    ]
+    content = _book(
+        lambda b: b.write_sheet_body(b.add_sheet("S"), SheetFrame(), SheetBody((), blocks, 3, 2, 0))
+    )
+    assert sheet_values(content)["S"] == [("a", 1), ("b", 2), ("c", 3)]
