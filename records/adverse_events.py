@@ -23,7 +23,7 @@ from records.errors import NotFound, ValidationFailed
 from records.history import ends_before, partial_date
 from records.instruments import screen
 from records.permissions import require
-from records.subject_rows import row_to_edit, stored_values
+from records.subject_rows import edit_row, stored_values
 from records.vitals import local, site_zone
 from scoring import ae_terms, safety
 from scoring.dates import date_of_study_day, parse_partial_date
@@ -221,17 +221,10 @@ def save_adverse_event(
             row = AdverseEvent(subject_id=subject_id, sequence=(last or 0) + 1, **clean)
             session.add(row)
         else:
-            row = row_to_edit(
-                session,
-                AdverseEvent,
-                ae_id,
-                subject_id,
-                expected_version,
-                "adverse event",
-                lambda s, r: _read(s, wb, r),
-            )
-            for name, value in clean.items():
-                setattr(row, name, value)
+            row = edit_row(
+                session, AdverseEvent, ae_id, subject_id, expected_version,
+                "adverse event", lambda s, r: _read(s, wb, r), clean,
+            )  # fmt: skip
         session.flush()
         return _read(session, wb, row)
 

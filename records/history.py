@@ -21,7 +21,7 @@ from records.context import Workbench
 from records.errors import NotFound, ValidationFailed
 from records.instruments import screen
 from records.permissions import require
-from records.subject_rows import row_to_edit, stored_values
+from records.subject_rows import edit_row, stored_values
 from scoring.dates import PartialDate, parse_partial_date
 from scoring.errors import ScoringInputError
 
@@ -142,20 +142,14 @@ def save_history(
         if subject is None:
             raise NotFound(f"subject {subject_id} does not exist")
         clean = _validate(wb, values, subject.consent_date, today or date.today())
-        row = MedicalHistory(subject_id=subject_id, **clean)
-        if history_id is not None:
-            row = row_to_edit(
-                session,
-                MedicalHistory,
-                history_id,
-                subject_id,
-                expected_version,
-                "history row",
-                _read,
-            )
-            for name, value in clean.items():
-                setattr(row, name, value)
-        session.add(row)
+        if history_id is None:
+            row = MedicalHistory(subject_id=subject_id, **clean)
+            session.add(row)
+        else:
+            row = edit_row(
+                session, MedicalHistory, history_id, subject_id, expected_version,
+                "history row", _read, clean,
+            )  # fmt: skip
         session.flush()
         return _read(session, row)
 

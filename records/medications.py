@@ -23,7 +23,7 @@ from records.errors import NotFound, ValidationFailed
 from records.history import ends_before, partial_date
 from records.instruments import screen
 from records.permissions import require
-from records.subject_rows import row_to_edit, stored_values
+from records.subject_rows import edit_row, stored_values
 from scoring import steroids
 from scoring.dates import PartialDate, parse_partial_date
 from scoring.errors import ScoringInputError
@@ -177,20 +177,14 @@ def save_medication(
     ) as session:
         if session.get(Subject, subject_id) is None:
             raise NotFound(f"subject {subject_id} does not exist")
-        row = Medication(subject_id=subject_id, **clean)
-        if medication_id is not None:
-            row = row_to_edit(
-                session,
-                Medication,
-                medication_id,
-                subject_id,
-                expected_version,
-                "medication",
-                _read,
-            )
-            for name, value in clean.items():
-                setattr(row, name, value)
-        session.add(row)
+        if medication_id is None:
+            row = Medication(subject_id=subject_id, **clean)
+            session.add(row)
+        else:
+            row = edit_row(
+                session, Medication, medication_id, subject_id, expected_version,
+                "medication", _read, clean,
+            )  # fmt: skip
         session.flush()
         return _read(session, row)
 

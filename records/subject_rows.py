@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from typing import Any, TypeVar
 
@@ -17,7 +17,7 @@ Row = TypeVar("Row")
 Reader = Callable[[Session, Any], Any]
 
 
-def row_to_edit(
+def edit_row(
     session: Session,
     model: type[Row],
     row_id: int,
@@ -25,13 +25,17 @@ def row_to_edit(
     expected_version: int | None,
     kind: str,
     read: Reader,
+    values: Mapping[str, Any],
 ) -> Row:
-    """The row, if it is this subject's and still at the version the user loaded."""
+    """The row with `values` set, if it is this subject's and still at the version the user
+    loaded (the audit capture then records each changed field at flush)."""
     row = session.get(model, row_id)
     if row is None or row.subject_id != subject_id:  # type: ignore[attr-defined]
         raise NotFound(f"{kind} {row_id} does not exist for this subject")
     if row.version_id != expected_version:  # type: ignore[attr-defined]
         raise stale(kind, asdict(read(session, row)))
+    for name, value in values.items():
+        setattr(row, name, value)
     return row
 
 
