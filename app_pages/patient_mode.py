@@ -9,11 +9,10 @@ from __future__ import annotations
 import streamlit as st
 
 from records.assessments import load_assessment
-from records.subjects import get_subject
-from records.visits import calendar
-from ui import navigation, session
+from ui import session
 from ui.capture import patient
 from ui.resources import workbench
+from ui.selection import current_visit
 
 actor = session.require("write_clinical")
 wb = workbench()
@@ -26,17 +25,9 @@ st.title("Patient mode")
 result = st.session_state.pop(patient.RESULT, None)
 if result:
     getattr(st, result[0])(result[1])
-subject_id, visit_id = st.session_state.get("subject_id"), st.session_state.get("visit_id")
-row = (
-    next((r for r in calendar(wb, int(subject_id)) if r.visit_id == visit_id), None)
-    if subject_id and visit_id
-    else None
+subject, row = current_visit(
+    wb, "Open the visit on a subject's page first, then start patient mode from here."
 )
-if row is None:
-    st.info("Open the visit on a subject's page first, then start patient mode from here.")
-    st.page_link(navigation.link("subjects.py"), label="Go to Subjects", icon=":material/group:")
-    st.stop()
-subject = get_subject(wb, int(subject_id))
 st.caption(f"Subject {subject.screening_number} · {row.visit_code} {row.visit_name}")
 
 questionnaires = [c for c in row.forms if wb.study.form(c).domain == "QS"]

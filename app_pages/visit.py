@@ -6,26 +6,15 @@ import pandas as pd
 import streamlit as st
 
 from records.permissions import allowed
-from records.subjects import get_subject
-from records.visits import calendar
 from ui import navigation, session
 from ui.capture import forms, visit_date
 from ui.capture.target import Target
 from ui.resources import workbench
+from ui.selection import current_visit
 
 actor = session.require("read")
 wb = workbench()
-subject_id, visit_id = st.session_state.get("subject_id"), st.session_state.get("visit_id")
-row = (
-    next((r for r in calendar(wb, int(subject_id)) if r.visit_id == visit_id), None)
-    if subject_id and visit_id
-    else None
-)
-if row is None:
-    st.info("Choose a visit on a subject's page.")
-    st.page_link(navigation.link("subjects.py"), label="Go to Subjects", icon=":material/group:")
-    st.stop()
-subject = get_subject(wb, int(subject_id))
+subject, row = current_visit(wb, "Choose a visit on a subject's page.")
 target = Target(
     subject_id=subject.id,
     visit_id=row.visit_id,

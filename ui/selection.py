@@ -1,4 +1,5 @@
-"""The subject a page is about: chosen on the Subjects page, or named in the URL (?subject=…)."""
+"""The subject a page is about: chosen on the Subjects page, or named in the URL (?subject=…),
+and the visit chosen on the subject's page."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import streamlit as st
 from records.context import Workbench
 from records.errors import NotFound
 from records.subjects import SubjectRead, get_subject, subject_frame
+from records.visits import CalendarRow, calendar
 from ui import navigation
 
 
@@ -29,3 +31,19 @@ def current_subject(wb: Workbench) -> SubjectRead:
         st.error("That subject does not exist.")
         st.stop()
         raise  # unreachable: st.stop() ends the run
+
+
+def current_visit(wb: Workbench, missing: str) -> tuple[SubjectRead, CalendarRow]:
+    """The selected subject and visit (its calendar row), or `missing`, a pointer to the
+    Subjects page and a stop."""
+    subject_id, visit_id = st.session_state.get("subject_id"), st.session_state.get("visit_id")
+    rows = calendar(wb, int(subject_id)) if subject_id and visit_id else []
+    row = next((r for r in rows if r.visit_id == visit_id), None)
+    if row is None:
+        st.info(missing)
+        st.page_link(
+            navigation.link("subjects.py"), label="Go to Subjects", icon=":material/group:"
+        )
+        st.stop()
+        raise AssertionError  # unreachable: st.stop() ends the run
+    return get_subject(wb, int(subject_id)), row
