@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest
+
 from models import Actor
+from models.db import make_engine, upgrade
 from records.adverse_events import save_adverse_event
 from records.assessments import save_assessment
 from records.context import Workbench
@@ -13,11 +18,13 @@ from records.dosing import record_dose
 from records.eligibility import save_eligibility
 from records.labs import save_lab_panel
 from records.medications import save_medication
+from records.outcomes.snapshot import Outcomes, build_outcomes
 from records.outcomes.source import load_study_data
 from records.subjects import screen_subject, set_status
 from records.visits import calendar, record_visit_date
 from scoring import bilag, sledai
 from scoring.dates import date_of_study_day
+from study import load_study
 
 TODAY = date(2025, 12, 1)
 DAY1 = date(2025, 3, 3)
@@ -109,6 +116,20 @@ def test_trial_builder_writes_a_dosed_subject_with_scored_forms(wb, actor):
     assert set(data.items["form_code"]) == {"PGA", "SLEDAI2K", "BILAG2004"}
     assert data.eligibility.loc[0, "eligibility"] == "eligible"
     assert len(data.doses) == 1
+
+
+def built_outcomes(
+    tmp_path_factory: pytest.TempPathFactory, folder: str
+) -> Iterator[tuple[Outcomes, dict[str, int]]]:
+    """For a module fixture: the small study in a fresh migrated file, its outcomes as of
+    TODAY and the ids `small_study` returns."""
+    engine = make_engine(f"sqlite:///{Path(tmp_path_factory.mktemp(folder)) / 'outcomes.db'}")
+    upgrade(engine)
+    wb = Workbench(engine, load_study())
+    actor = Actor(user_id=None, username="inv", full_name="Ivy Investigator", role="investigator")
+    ids = small_study(wb, actor)
+    yield build_outcomes(wb, TODAY), ids
+    engine.dispose()
 
 
 def small_study(wb: Workbench, actor: Actor) -> dict[str, int]:

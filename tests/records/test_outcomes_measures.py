@@ -3,34 +3,22 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from models import Actor
-from models.db import make_engine, upgrade
 from records.assessments import save_assessment
-from records.context import Workbench
 from records.derived import age_on, derive
 from records.outcomes.baseline import baseline_rule, baselines
 from records.outcomes.snapshot import Outcomes, build_outcomes
 from scoring import renal
-from study import load_study
-from tests.records.test_outcomes_data import DAY1, TODAY, Trial, small_study
-
-ACTOR = Actor(user_id=None, username="inv", full_name="Ivy Investigator", role="investigator")
+from tests.records.test_outcomes_data import DAY1, TODAY, Trial, built_outcomes
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Outcomes, dict[str, int]]:
-    path = Path(tmp_path_factory.mktemp("measures")) / "outcomes.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    wb = Workbench(engine, load_study())
-    ids = small_study(wb, ACTOR)
-    yield build_outcomes(wb, TODAY), ids
-    engine.dispose()
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Outcomes, dict[str, int]]]:
+    yield from built_outcomes(tmp_path_factory, "measures")
 
 
 def _row(o: Outcomes, subject: int, visit: str) -> dict:

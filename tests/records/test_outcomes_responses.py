@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 
-from models import Actor
-from models.db import make_engine, upgrade
-from records.context import Workbench
 from records.outcomes.events import rules_text
 from records.outcomes.explain import components_frame, explanation_markdown, status_grid
 from records.outcomes.responses import NOT_EVALUABLE
 from records.outcomes.snapshot import Outcomes, build_outcomes
-from study import load_study
-from tests.records.test_outcomes_data import DAY1, TODAY, Trial, small_study
-
-ACTOR = Actor(user_id=None, username="inv", full_name="Ivy Investigator", role="investigator")
+from tests.records.test_outcomes_data import DAY1, TODAY, Trial, built_outcomes
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Outcomes, dict[str, int]]:
-    path = Path(tmp_path_factory.mktemp("responses")) / "outcomes.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    wb = Workbench(engine, load_study())
-    ids = small_study(wb, ACTOR)
-    yield build_outcomes(wb, TODAY), ids
-    engine.dispose()
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Outcomes, dict[str, int]]]:
+    yield from built_outcomes(tmp_path_factory, "responses")
 
 
 def _cell(o: Outcomes, subject: int, visit: str, index: str) -> tuple[str, object]:

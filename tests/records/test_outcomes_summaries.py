@@ -3,33 +3,21 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
+from collections.abc import Iterator
 
 import pandas as pd
 import pytest
 
-from models import Actor
-from models.db import make_engine, upgrade
 from records.changes import change_counter
-from records.context import Workbench
 from records.outcomes import dashboard, efficacy, safety, timeline
 from records.outcomes.catalogue import n_pct
 from records.outcomes.snapshot import Outcomes, build_outcomes
-from study import load_study
-from tests.records.test_outcomes_data import DAY1, TODAY, Trial, small_study
-
-ACTOR = Actor(user_id=None, username="inv", full_name="Ivy Investigator", role="investigator")
+from tests.records.test_outcomes_data import DAY1, Trial, built_outcomes
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Outcomes, dict[str, int]]:
-    path = Path(tmp_path_factory.mktemp("summaries")) / "outcomes.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    wb = Workbench(engine, load_study())
-    ids = small_study(wb, ACTOR)
-    yield build_outcomes(wb, TODAY), ids
-    engine.dispose()
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Outcomes, dict[str, int]]]:
+    yield from built_outcomes(tmp_path_factory, "summaries")
 
 
 def _lookup(frame: pd.DataFrame, category: str, row: str, column: str = "Subjects n (%)") -> object:
