@@ -13,8 +13,9 @@ from models.clinical import (
     VitalSign,
 )
 from models.identity import ROLES, Site, User
+from models.review import DataQuery, RecordLock
+from models.signatures import Signature
 from models.subjects import SUBJECT_STATUSES, Subject, Visit
-from models.workflow import DataQuery, RecordLock, Signature
 
 __all__ = [
     "ROLES",

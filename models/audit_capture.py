@@ -16,6 +16,7 @@ from models.assessments import Assessment, AssessmentItem
 from models.audit import Actor
 from models.audit_chain import append, as_text
 from models.base import ClinicalRecord
+from models.write_rules import Change, enforce
 
 _OLD_ROWS = "_audit_old_rows"
 _HEADERS = "_audit_assessment_headers"
@@ -62,6 +63,29 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
     explained = bool((session.info.get("reason") or "").strip())
     if not explained and (deleted or any(_alters_saved_value(o, snapshots) for o in dirty)):
         raise ReasonRequired("a reason is required to change or delete saved data")
+    changes = [_change(session, o, "create") for o in new]
+    changes += [_change(session, o, "update") for o in dirty]
+    changes += [_change(session, o, "delete") for o in deleted]
+    enforce(session, changes)
+
+
+def _change(session: Session, obj: ClinicalRecord, action: str) -> Change:
+    """What a write rule needs to know of one changed row: action, scope and changed fields."""
+    names = _columns(obj)
+    if action == "update":
+        state = inspect(obj)
+        names = [n for n in names if state.attrs[n].history.has_changes()]
+    subject_id, visit_id, form = _scope(session, obj)
+    return Change(
+        action=action,
+        entity=type(obj).__table__.name,  # type: ignore[attr-defined]
+        record_id=getattr(obj, "id", None),
+        subject_id=subject_id,
+        visit_id=visit_id,
+        form=form,
+        fields=tuple(names),
+        obj=obj,
+    )
 
 
 def _alters_saved_value(obj: ClinicalRecord, snapshots: dict[tuple[str, int], Any]) -> bool:
@@ -145,17 +169,23 @@ def _assessment_header(session: Session, assessment_id: int) -> tuple[Any, Any, 
     return cache[assessment_id]
 
 
-def _context(session: Session, obj: ClinicalRecord) -> dict[str, Any]:
-    actor: Actor = session.info["actor"]
+def _scope(session: Session, obj: ClinicalRecord) -> tuple[Any, Any, Any]:
+    """(subject, visit, form) a clinical row belongs to; an item takes its assessment's."""
     subject_id = getattr(obj, "subject_id", None)
     visit_id = getattr(obj, "visit_id", None)
     form = getattr(obj, "form_code", None)
-    if isinstance(obj, AssessmentItem):
+    if isinstance(obj, AssessmentItem) and obj.assessment_id is not None:
         header = _assessment_header(session, obj.assessment_id)
         if header is not None:
             subject_id, visit_id, form = header
     elif type(obj).__table__.name == "subject":  # type: ignore[attr-defined]
         subject_id = obj.id  # type: ignore[attr-defined]
+    return subject_id, visit_id, form
+
+
+def _context(session: Session, obj: ClinicalRecord) -> dict[str, Any]:
+    actor: Actor = session.info["actor"]
+    subject_id, visit_id, form = _scope(session, obj)
     return {
         "user_id": actor.user_id,
         "username": actor.username,

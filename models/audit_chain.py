@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, text
+from sqlalchemy import Connection, func, insert, select, text
 
 from models.audit import AuditEvent
 from version import APP_VERSION
@@ -89,6 +89,34 @@ def _defaults() -> dict[str, Any]:
         "reason": None,
         "study_version": None,
     }
+
+
+@dataclass(frozen=True, slots=True)
+class ChainHead:
+    """The newest link of the chain: how many rows it holds and the newest row's hash.
+
+    Written wherever the chain must be anchored outside the database (a signature, a backup
+    manifest, an export cover), so a later rewrite of the chain can be told from an extension.
+    """
+
+    rows: int
+    last_id: int
+    row_hash: str
+
+    def as_text(self) -> str:
+        """`rows:last_id:hash`, the one printed form of an anchor."""
+        return f"{self.rows}:{self.last_id}:{self.row_hash}"
+
+
+def chain_head(conn: Connection) -> ChainHead:
+    """The chain's head as seen by this connection's transaction (GENESIS when empty)."""
+    last = conn.execute(
+        select(_TABLE.c.id, _TABLE.c.row_hash).order_by(_TABLE.c.id.desc()).limit(1)
+    ).first()
+    count = conn.execute(select(func.count()).select_from(_TABLE)).scalar_one()
+    if last is None:
+        return ChainHead(rows=0, last_id=0, row_hash=GENESIS)
+    return ChainHead(rows=int(count), last_id=int(last[0]), row_hash=str(last[1]))
 
 
 @dataclass(frozen=True, slots=True)

@@ -162,3 +162,18 @@ def test_replaying_the_audit_trail_reproduces_current_data(tmp_path_factory, edi
     assert replay_state(engine) == current_state(engine)
     assert verify_chain(engine).ok
     engine.dispose()
+
+
+def test_chain_head_names_the_newest_row_and_count(wb, actor):
+    from models.audit_chain import GENESIS, chain_head
+
+    with wb.engine.connect() as conn:
+        assert chain_head(conn).as_text() == f"0:0:{GENESIS}"
+    _screen(wb, actor)
+    with wb.engine.connect() as conn:
+        head = chain_head(conn)
+        newest = conn.execute(
+            text("SELECT id, row_hash FROM auditevent ORDER BY id DESC LIMIT 1")
+        ).first()
+        count = conn.execute(text("SELECT count(*) FROM auditevent")).scalar_one()
+    assert (head.rows, head.last_id, head.row_hash) == (count, newest[0], newest[1])

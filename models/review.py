@@ -1,4 +1,4 @@
-"""Room for the review workflow: signatures, locks and data queries (filled in by later issues)."""
+"""The review workflow: record locks and data queries (placeholder tables, filled by issue #12)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,6 @@ from datetime import datetime
 from sqlmodel import Field, SQLModel
 
 from models.base import utc_now
-
-
-class Signature(SQLModel, table=True):
-    """An investigator signature over a subject/visit/form, bound to a hash of what was signed."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    subject_id: int = Field(foreign_key="subject.id", index=True)
-    visit_id: int | None = Field(default=None, foreign_key="visit.id")
-    form_code: str | None = Field(default=None, max_length=20)
-    user_id: int = Field(foreign_key="user.id")
-    meaning: str = Field(max_length=200)
-    content_hash: str = Field(max_length=64)
-    signed_at: datetime = Field(default_factory=utc_now)
-    invalidated_at: datetime | None = None
 
 
 class RecordLock(SQLModel, table=True):
