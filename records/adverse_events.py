@@ -17,14 +17,13 @@ from sqlalchemy.orm import Session
 from models import Actor, AdverseEvent, DoseAdministration, Subject
 from models.db import read_session
 from records import fields
-from records.assessments import audited, last_change
+from records.clinical_dates import ends_before, local, partial_date, site_zone
 from records.context import Workbench
 from records.errors import NotFound, ValidationFailed
-from records.history import ends_before, partial_date
 from records.instruments import screen
 from records.permissions import require
 from records.subject_rows import edit_row, stored_values
-from records.vitals import local, site_zone
+from records.write_path import audited, last_change
 from scoring import ae_terms, safety
 from scoring.dates import date_of_study_day, parse_partial_date
 

@@ -1,94 +1,33 @@
-"""Saving and loading item forms (instruments, items forms, eligibility) as header + item rows.
-
-Also the write mechanics every records module shares: one audited transaction per save, an edit
-without a reason or a stale version comes back as data, and who changed a record last.
-"""
+"""Saving and loading item forms (instruments, items forms, eligibility) as header + item rows."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from models import Actor, Assessment, AssessmentItem, AuditEvent, Subject, Visit
+from models import Actor, Assessment, AssessmentItem, Subject, Visit
 from models.assessments import FORM_STATES
 from models.base import utc_now
 from models.db import read_session
 from records import fields
 from records.context import Workbench
 from records.derived import Derived, derive
-from records.errors import ConflictError, NotFound, ValidationFailed
+from records.errors import NotFound, ValidationFailed
 from records.instruments import ItemSpec, Parsed, check_items, field_key, item_specs, screen
 from records.permissions import require
-from records.transaction import write
+from records.write_path import as_current, audited, last_change, stale
 
 _FIRST: dict[str, str] = {"SLEDAI2K": "PGA"}
 """Instrument → instrument that must be recorded first at the visit (spec/scoring.md §5)."""
 _WINDOWS: dict[str, int] = {"BILAG2004": 28}
 HEADER: tuple[str, ...] = ("id", "subject_id", "visit_id", "form_code", "assessment_date", "state")
 HEADER += ("not_done_reason", "variant", "window_days", "mode", "completed_at")
-
-
-@contextmanager
-def audited(
-    wb: Workbench,
-    actor: Actor,
-    reason: str | None = None,
-    current: Callable[[], Mapping[str, Any]] | None = None,
-) -> Iterator[Session]:
-    """`transaction.write` with the reason checked first and stored values on a stale conflict."""
-    errors: fields.Errors = {}
-    if reason is not None and not isinstance(reason, str):
-        errors["reason"] = "must be text"
-    reason = fields.text(
-        errors, "reason", reason if isinstance(reason, str) else None, max_length=1000
-    )
-    if errors:
-        raise ValidationFailed(errors)
-    try:
-        with write(wb, actor, reason) as session:
-            yield session
-    except ConflictError as error:
-        if current is None or error.current:
-            raise
-        raise ConflictError(str(error), current()) from error
-
-
-def last_change(
-    session: Session, subject_id: int, records: Mapping[str, Collection[int]]
-) -> tuple[str | None, str | None]:
-    """Who (full name) last changed any of these records, and when (UTC ISO text)."""
-    matches = [
-        and_(AuditEvent.entity == entity, AuditEvent.record_id.in_(list(ids)))  # type: ignore[attr-defined]
-        for entity, ids in records.items()
-        if ids
-    ]
-    if not matches:
-        return None, None
-    row = session.execute(
-        select(AuditEvent.user_name, AuditEvent.ts_utc)
-        .where(AuditEvent.subject_id == subject_id, or_(*matches))
-        .order_by(AuditEvent.id.desc())  # type: ignore[union-attr]
-        .limit(1)
-    ).first()
-    return (row[0], row[1]) if row else (None, None)
-
-
-def as_current(read: Any) -> dict[str, Any]:
-    """A read model as the `current` values a ConflictError carries ({} when none is saved)."""
-    return {} if read is None else asdict(read)
-
-
-def stale(kind: str, current: Mapping[str, Any]) -> ConflictError:
-    """The conflict raised when a record was saved by someone else since it was loaded."""
-    message = f"this {kind} was saved by someone else since you opened it; nothing was saved"
-    return ConflictError(message, current)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,14 +17,15 @@ from sqlalchemy.orm import Session
 from models import Actor, AdverseEvent, DoseAdministration, Subject, Visit
 from models.db import read_session
 from records import fields
-from records.assessments import audited, last_change, stale
+from records.clinical_dates import a_datetime, local, site_zone
 from records.context import Workbench
 from records.eligibility import record_override, status_in
 from records.errors import NotFound, ValidationFailed
 from records.instruments import screen
 from records.permissions import require
 from records.visits import refresh_windows
-from records.vitals import a_datetime, latest_weight, local, site_zone
+from records.vitals import latest_weight
+from records.write_path import audited, last_change, stale
 
 FIELDS: tuple[str, ...] = ("product", "lot", "cells_total", "route", "started_at", "stopped_at")
 FIELDS += ("interrupted", "interruption_note", "reaction", "reaction_ae_id")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -16,61 +16,17 @@ from sqlalchemy.orm import Session
 from models import Actor, MedicalHistory, Subject
 from models.db import read_session
 from records import fields
-from records.assessments import audited, last_change
+from records.clinical_dates import partial_date
 from records.context import Workbench
 from records.errors import NotFound, ValidationFailed
 from records.instruments import screen
 from records.permissions import require
 from records.subject_rows import edit_row, stored_values
-from scoring.dates import PartialDate, parse_partial_date
-from scoring.errors import ScoringInputError
+from records.write_path import audited, last_change
 
 LOG_FORMS: dict[str, str] = {"MH": "GENERAL", "SLEHX": "SLE"}
 """Log form code → MH category its rows carry (forms_status marks the form complete from them)."""
 FIELDS = ("category", "term", "start", "ongoing", "note")
-_DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD (partial dates allowed)"
-
-
-def partial_date(
-    errors: fields.Errors,
-    field: str,
-    value: Any,
-    *,
-    required: bool = False,
-    with_time: bool = False,
-    not_after: date | None = None,
-) -> PartialDate | None:
-    """A (partial) ISO 8601 date, or date and hh:mm with `with_time`; messages name `field`."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            errors[field] = "is required"
-        return None
-    if isinstance(value, datetime):
-        value = value.strftime("%Y-%m-%dT%H:%M") if with_time else value.date().isoformat()
-    elif isinstance(value, date):
-        value = value.isoformat()
-    if not isinstance(value, str) or len(value) > 30:
-        errors[field] = f"must be a date as {_DATE_FORMS}"
-        return None
-    try:
-        parsed = parse_partial_date(value)
-    except ScoringInputError:
-        parsed = None
-    if parsed is None or parsed.year < 1900 or (parsed.hour is not None and not with_time):
-        errors[field] = f"must be a date as {_DATE_FORMS}" + (", with hh:mm" if with_time else "")
-        return None
-    if parsed.second is not None or (parsed.hour is not None and parsed.minute is None):
-        errors[field] = "give a time as hh:mm"
-        return None
-    if not_after is not None and parsed.certainly_on_or_after(not_after + timedelta(days=1)):
-        errors[field] = f"cannot be after {not_after.isoformat()}"
-        return None
-    return parsed
-
-
-def ends_before(start: PartialDate | None, end: PartialDate | None) -> bool:
-    """True when `end` certainly lies before `start` (comparable partial dates only)."""
-    return start is not None and end is not None and end.latest() < start.earliest()
 
 
 @dataclass(frozen=True, slots=True)

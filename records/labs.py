@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 from models import Actor, LabResult, Subject, Visit
 from models.db import read_session
 from records import fields
-from records.assessments import as_current, audited, last_change, stale
 from records.context import Workbench
 from records.derived import age_on, derive_labs, suggest_sledai
 from records.errors import NotFound, ValidationFailed
 from records.instruments import ItemSpec, field_key, number_text, parse_item, screen
 from records.permissions import require
+from records.write_path import as_current, audited, last_change, stale
 from scoring import labs, sledai
 from study.schema import LabPanelDef, LabTestDef
 

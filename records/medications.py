@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 from models import Actor, Medication, Subject
 from models.db import read_session
 from records import fields
-from records.assessments import audited, last_change
+from records.clinical_dates import ends_before, partial_date
 from records.context import Workbench
 from records.errors import NotFound, ValidationFailed
-from records.history import ends_before, partial_date
 from records.instruments import screen
 from records.permissions import require
 from records.subject_rows import edit_row, stored_values
+from records.write_path import audited, last_change
 from scoring import steroids
 from scoring.dates import PartialDate, parse_partial_date
 from scoring.errors import ScoringInputError

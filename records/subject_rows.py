@@ -9,9 +9,9 @@ from typing import Any, TypeVar
 from sqlmodel import Session
 
 from models.db import read_session
-from records.assessments import stale
 from records.context import Workbench
 from records.errors import NotFound
+from records.write_path import stale
 
 Row = TypeVar("Row")
 Reader = Callable[[Session, Any], Any]

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,47 +17,13 @@ from sqlalchemy.orm import Session
 from models import Actor, Subject, Visit, VitalSign
 from models.db import read_session
 from records import fields
-from records.assessments import as_current, audited, last_change, stale
+from records.clinical_dates import a_datetime, local, site_zone
 from records.context import Workbench
 from records.errors import NotFound, ValidationFailed
 from records.instruments import screen
 from records.permissions import require
+from records.write_path import as_current, audited, last_change, stale
 from study.schema import StudyDefinition
-
-
-def site_zone(wb: Workbench) -> ZoneInfo:
-    """The site's time zone: clinical clock times are entered in it and stored as UTC."""
-    return ZoneInfo(wb.study.site.timezone)
-
-
-def a_datetime(
-    errors: fields.Errors, field: str, value: Any, zone: tzinfo, *, required: bool = False
-) -> datetime | None:
-    """A site-local date and time ('YYYY-MM-DD HH:MM' or a datetime) as an aware UTC datetime."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            errors[field] = "is required"
-        return None
-    parsed = value if isinstance(value, datetime) else None
-    if isinstance(value, str) and len(value.strip()) in (16, 19):
-        try:
-            parsed = datetime.fromisoformat(value.strip())
-        except ValueError:
-            parsed = None
-    if parsed is None or not 1900 <= parsed.year <= 9000:
-        errors[field] = "must be a date and time as YYYY-MM-DD HH:MM"
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=zone)
-    return parsed.replace(second=0, microsecond=0).astimezone(UTC)
-
-
-def local(moment: datetime | None, zone: tzinfo) -> datetime | None:
-    """A stored UTC time as the site's naive wall-clock time (what was entered)."""
-    if moment is None:
-        return None
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(zone).replace(tzinfo=None)
 
 
 @dataclass(frozen=True, slots=True)

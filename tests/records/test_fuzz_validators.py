@@ -21,15 +21,16 @@ from models import Actor
 from models.db import make_engine, upgrade
 from records.adverse_events import save_adverse_event
 from records.assessments import load_assessment, save_assessment
+from records.clinical_dates import a_datetime, partial_date
 from records.context import Workbench
 from records.dosing import load_dose, record_dose
 from records.eligibility import save_eligibility
 from records.errors import ValidationFailed
-from records.history import partial_date, save_history
+from records.history import save_history
 from records.instruments import item_specs, parse_item
 from records.labs import ENTRY_KEYS, load_lab_panel, save_lab_panel
 from records.medications import save_medication
-from records.vitals import a_datetime, load_vitals, save_vitals
+from records.vitals import load_vitals, save_vitals
 from study import load_study
 from tests.records.conftest import NOW, TODAY, all_met, counts, dose_values, screen
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from records.clinical_dates import partial_date
 from records.errors import ConflictError, NotFound, ValidationFailed
-from records.history import list_history, partial_date, save_history
+from records.history import list_history, save_history
 from records.visits import calendar
 from tests.records.conftest import TODAY, counts
 

@@ -9,8 +9,9 @@ from typing import Any
 import streamlit as st
 
 from models import Actor
+from records.clinical_dates import local, site_zone
 from records.context import Workbench
-from records.vitals import VitalsRead, load_vitals, local, save_vitals, site_zone, timepoints
+from records.vitals import VitalsRead, load_vitals, save_vitals, timepoints
 from study.schema import VitalTestDef
 from ui.capture import audit, flow, meta
 from ui.capture.target import Target
