@@ -22,15 +22,28 @@ def starts_like_formula(text: str) -> bool:
     return bool(head) and head in FORMULA_TRIGGERS
 
 
+def excel_length(text: str) -> int:
+    """Length as Excel counts it: UTF-16 code units (a character beyond the BMP counts two)."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
 def fit_cell(text: str) -> str:
-    """Text within Excel's per-cell limits; anything cut is said so in the cell (§5.1)."""
+    """Text within Excel's per-cell limits; anything cut is said so in the cell (§5.1).
+
+    The 32,767 limit is in UTF-16 code units, so text with emoji or other astral characters is
+    cut earlier than its code-point length suggests, and never inside a surrogate pair.
+    """
     cut = len(text)
     if text.count("\n") > EXCEL_CELL_LINE_FEEDS:
         cut = min(cut, _nth(text, "\n", EXCEL_CELL_LINE_FEEDS + 1))
-    note = f" [truncated: {len(text)} characters in the source]"
-    if cut == len(text) and len(text) <= EXCEL_CELL_CHARACTERS:
+    if cut == len(text) and excel_length(text) <= EXCEL_CELL_CHARACTERS:
         return text
-    return text[: min(cut, EXCEL_CELL_CHARACTERS - len(note))] + note
+    note = f" [truncated: {len(text)} characters in the source]"
+    budget = EXCEL_CELL_CHARACTERS - len(note)
+    kept = text[:cut]
+    while excel_length(kept) > budget:
+        kept = kept[: len(kept) - max(1, (excel_length(kept) - budget) // 2)]
+    return kept + note
 
 
 def _nth(text: str, char: str, n: int) -> int:

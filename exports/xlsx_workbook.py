@@ -107,11 +107,16 @@ def _datetime(value: Any) -> str | None:
     return _date(value)
 
 
+# Below this many code points a text is within Excel's 32,767 UTF-16 units whatever it holds
+# (each code point is at most two units), so it needs no measuring.
+FAST_TEXT_LENGTH = 16_000
+
+
 def _texts(values: Iterable[Any], missing: Iterable[bool]) -> list[Cell]:
     """Text cells; ordinary strings pass straight through, the rest go through `_text`."""
     return [
         None if gone
-        else value if value.__class__ is str and 0 < len(value) < 32_000
+        else value if value.__class__ is str and 0 < len(value) < FAST_TEXT_LENGTH
         and value.count("\n") < 254
         else _text(value)
         for value, gone in zip(values, missing, strict=True)
@@ -257,7 +262,8 @@ class SheetWriter:
                 fit_to_width=True,
                 title_rows=top + 1,
                 header=_print_text(layout.print_header, "&L"),
-                footer=_print_text(layout.print_footer, "&L") + "&RPage &P of &N",
+                footer=_print_text(layout.print_footer, "&L", reserve=len(PAGE_NUMBERS))
+                + PAGE_NUMBERS,
             ),
         )
         body = SheetBody(lead, data(), rows, len(columns), top + 1)
@@ -274,6 +280,24 @@ def _width(column: SheetColumn, values: list[Cell]) -> float:
     return float(min(max(longest + 1, word + 1, WIDTH_MIN), limit))
 
 
-def _print_text(text: str, position: str) -> str:
-    """Header/footer text with & escaped, within Excel's 255-character limit."""
-    return f"{position}{text.replace('&', '&&')}"[:200] if text else ""
+PAGE_NUMBERS = "&RPage &P of &N"
+PRINT_TEXT_LIMIT = 255
+
+
+def _print_text(text: str, position: str, reserve: int = 0) -> str:
+    """Header/footer text with & escaped, within Excel's 255-character limit.
+
+    The text is cut before escaping, so a cut never splits an escaped `&&` into a lone `&`
+    (which Excel would read as the start of a code and eat the next character); `reserve` keeps
+    room for codes appended after it, such as the page numbers.
+    """
+    if not text:
+        return ""
+    room = PRINT_TEXT_LIMIT - reserve - len(position)
+    kept = ""
+    for char in text:
+        step = 2 if char == "&" else 1
+        if len(kept) + step > room:
+            break
+        kept += "&&" if char == "&" else char
+    return position + kept

@@ -67,9 +67,16 @@ class _DefinedName:
     hidden: bool = False
 
 
+# Excel reserves this name (it holds the change history of a shared workbook), in any case.
+RESERVED_SHEET_NAMES = frozenset({"history"})
+
+
 def _valid_sheet_name(name: str) -> bool:
-    """Excel's rules: 1–31 characters, none of []:*?/\\, no apostrophe at either end."""
+    """Excel's rules: 1–31 characters, none of []:*?/\\, no apostrophe at either end, and not
+    the reserved name History."""
     if not 0 < len(name) <= 31 or BAD_SHEET_NAME.search(name):
+        return False
+    if name.casefold() in RESERVED_SHEET_NAMES:
         return False
     return not name.startswith("'") and not name.endswith("'")
 

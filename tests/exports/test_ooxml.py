@@ -153,7 +153,7 @@ def test_sheets_never_written_are_empty_and_names_are_checked():
     assert openpyxl.load_workbook(io.BytesIO(content))["Empty"].max_row == 1
     with Book(io.BytesIO()) as book:
         book.add_sheet("A")
-        for bad in ("", "x" * 32, "a/b", "[x]", "'q", "q'", "a"):
+        for bad in ("", "x" * 32, "a/b", "[x]", "'q", "q'", "a", "History", "HISTORY"):
             with pytest.raises(ValueError):
                 book.add_sheet(bad)
         assert book.add_sheet("Bob's").name == "Bob's"

@@ -41,3 +41,15 @@ def test_fit_cell_keeps_short_text_and_marks_what_it_cuts():
     assert len(cut) <= EXCEL_CELL_CHARACTERS and cut.endswith("characters in the source]")
     lines = "\n".join(["a"] * (EXCEL_CELL_LINE_FEEDS + 5))
     assert fit_cell(lines).count("\n") == EXCEL_CELL_LINE_FEEDS
+
+
+def test_fit_cell_counts_utf16_units_as_excel_does():
+    from exports.sanitize import excel_length
+
+    astral = "\U0001f600" * 20_000  # 20,000 code points, 40,000 UTF-16 units
+    assert excel_length(astral) == 40_000
+    cut = fit_cell(astral)
+    assert excel_length(cut) <= EXCEL_CELL_CHARACTERS
+    assert cut.endswith("[truncated: 20000 characters in the source]")
+    just_fits = "\U0001f600" * 16_383 + "a"  # 32,767 units
+    assert fit_cell(just_fits) == just_fits

@@ -119,3 +119,22 @@ def test_cell_blocks_are_split_at_the_rows_asked_for():
     assert list(blocks.take(2)) == [[["a", "b"], [1, 2]]]
     assert list(blocks.take(5)) == [[["c"], [3]], [["d"], [4]]]  # fewer: the blocks ran out
     assert list(blocks.take(1)) == []
+
+
+@pytest.mark.parametrize("text", ["&" * 300, "a" * 199 + "&&&" + "b" * 100, "R&D " * 80])
+def test_a_long_print_footer_is_cut_before_escaping_and_keeps_the_page_numbers(text):
+    from exports.xlsx_workbook import PAGE_NUMBERS, PRINT_TEXT_LIMIT, _print_text
+
+    footer = _print_text(text, "&L", reserve=len(PAGE_NUMBERS)) + PAGE_NUMBERS
+    assert len(footer) <= PRINT_TEXT_LIMIT and footer.endswith("&RPage &P of &N")
+    body = footer[2 : -len(PAGE_NUMBERS)]
+    # Every & of the text is doubled: no lone & that Excel would read as a code.
+    assert body.replace("&&", "").count("&") == 0
+    assert text.startswith(body.replace("&&", "&"))
+
+
+def test_a_long_cell_of_astral_characters_stays_within_excel_units():
+    from exports.sanitize import EXCEL_CELL_CHARACTERS, excel_length
+
+    (cell,) = canonical_cells(["\U0001f600" * 17_000], [False], "text")
+    assert excel_length(cell) <= EXCEL_CELL_CHARACTERS and "truncated" in cell
