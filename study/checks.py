@@ -41,6 +41,18 @@ def check_consistency(d: StudyDefinition, fail: Fail) -> None:
             raise fail("protocol", f"visit {code!r} is not defined in visits")
     if not any(c.kind == "inclusion" for c in d.eligibility):
         raise fail("eligibility", "at least one inclusion criterion is required")
+    _check_response_rules(d, fail)
+
+
+def _check_response_rules(d: StudyDefinition, fail: Fail) -> None:
+    """The optional steroid ceiling (spec/scoring.md §3.3 (c)) must be usable when set."""
+    p = d.protocol
+    if p.steroid_ceiling_mg is not None and p.steroid_ceiling_mg <= 0:
+        raise fail("response_rules.steroid_ceiling_mg", "must be above 0 mg/day (or left unset)")
+    if not 1 <= p.steroid_ceiling_days <= 28:
+        raise fail("response_rules.steroid_ceiling_days", "must be 1–28 days (the look-back)")
+    if p.steroid_ceiling_days != 1 and p.steroid_ceiling_mg is None:
+        raise fail("response_rules.steroid_ceiling_days", "needs steroid_ceiling_mg")
 
 
 def _check_visits(d: StudyDefinition, form_codes: set[str], fail: Fail) -> None:

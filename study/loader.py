@@ -158,7 +158,9 @@ def _protocol(p: _Reader, rules: _Reader) -> ProtocolSettings:
         rescue_therapy_rule=rules.get("rescue_therapy", bool, True),
         missing_visit_rule=rules.get("missing_visit", bool, True),
         withdrawal_rule=rules.get("withdrawal", bool, True),
+        steroid_above_baseline_rule=rules.get("steroid_above_baseline", bool, True),
         steroid_ceiling_mg=rules.num("steroid_ceiling_mg"),
+        steroid_ceiling_days=rules.get("steroid_ceiling_days", int, 1),
     )
 
 

@@ -140,7 +140,9 @@ class ProtocolSettings:
     rescue_therapy_rule: bool = True
     missing_visit_rule: bool = True
     withdrawal_rule: bool = True
+    steroid_above_baseline_rule: bool = True
     steroid_ceiling_mg: float | None = None
+    steroid_ceiling_days: int = 1
 
 
 @dataclass(frozen=True, slots=True)
