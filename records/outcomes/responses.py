@@ -176,7 +176,8 @@ def _kdigo(x: _Inputs) -> ResponseResult:
         names = ", ".join(c.name for c in failed)
         summary = f"KDIGO 2024 (early, vs baseline): no response ({names})"
         reasons = (summary, *(c.reason for c in failed))
-        return ResponseResult("KDIGO", False, ("no_response",), tuple(failed), (), reasons)
+        decided = ("no_response", *(c.name for c in failed))
+        return ResponseResult("KDIGO", False, decided, tuple(failed), (), reasons)
     base_upcr, now_upcr = _num(x.base.get("upcr")), _num(x.now["upcr"])
     result = renal.kdigo_2024_response(
         None if base_upcr is None else renal.Upcr(base_upcr, "g/g"),
