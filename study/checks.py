@@ -42,6 +42,19 @@ def check_consistency(d: StudyDefinition, fail: Fail) -> None:
     if not any(c.kind == "inclusion" for c in d.eligibility):
         raise fail("eligibility", "at least one inclusion criterion is required")
     _check_response_rules(d, fail)
+    _check_criteria(d, fail)
+
+
+def _check_criteria(d: StudyDefinition, fail: Fail) -> None:
+    """A criterion check names a measure the system holds and at least one limit."""
+    measures = {"age", "egfr", *(t.code for t in d.lab_tests)}
+    for i, c in enumerate(d.eligibility):
+        if c.check is None:
+            continue
+        if c.check.measure not in measures:
+            raise fail(f"eligibility[{i}].check.measure", f"unknown measure {c.check.measure!r}")
+        if c.check.minimum is None and c.check.maximum is None:
+            raise fail(f"eligibility[{i}].check", "needs min, max or both")
 
 
 def _check_response_rules(d: StudyDefinition, fail: Fail) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from study.checks import check_consistency
 from study.schema import (
+    CriterionCheck,
     CriterionDef,
     FormDef,
     FormItemDef,
@@ -244,10 +245,15 @@ def _timepoints(r: _Reader) -> dict[str, tuple[str, ...]]:
 
 
 def _criterion(r: _Reader) -> CriterionDef:
+    check = None
+    if r.data.get("check") is not None:
+        c = r.table("check")
+        check = CriterionCheck(c.get("measure", str), c.num("min"), c.num("max"))
     return CriterionDef(
         code=r.get("code", str),
         kind=r.one_of("kind", ("inclusion", "exclusion")),
         text=r.get("text", str),
+        check=check,
     )
 
 

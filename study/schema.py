@@ -88,10 +88,22 @@ class VitalTestDef:
 
 
 @dataclass(frozen=True, slots=True)
+class CriterionCheck:
+    """A criterion the system can evaluate from data it holds (issue #10): a measure at
+    screening ("age" at consent, "egfr" from the screening creatinine, or a lab test code)
+    within [minimum, maximum] (inclusive; None = open)."""
+
+    measure: str
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CriterionDef:
     code: str
     kind: str  # inclusion | exclusion
     text: str
+    check: CriterionCheck | None = None
 
 
 @dataclass(frozen=True, slots=True)
