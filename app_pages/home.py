@@ -42,7 +42,8 @@ if view == "Enrolment funnel":
 elif view == "Visit compliance":
     st.caption(
         "Scheduled visits of dosed subjects whose window has opened. Out of window = done "
-        "outside its window (a protocol deviation); overdue = window closed without a visit date."
+        "outside its window (a protocol deviation); overdue = window closed without a visit date; "
+        "not expected = after the subject withdrew, was lost to follow-up or died."
     )
     downloads.table(cache.dashboard_table(k, "compliance"), "visit-compliance", "compliance")
 elif view == "Forms outstanding":

@@ -24,6 +24,7 @@ if not writable:
 st.subheader("Corticosteroids: prednisone-equivalent dose per day")
 medications.curve(wb, subject.id, subject.dose_date)
 rows = list_medications(wb, subject.id)
+medications.issues(rows)
 pulses = [r for r in rows if r.pulse]
 if pulses:
     st.markdown("**IV pulses**")

@@ -27,6 +27,14 @@ with st.expander("How responses are decided", icon=":material/rule:"):
         "Not evaluable is never counted as a non-response. Visits not yet due are not shown."
     )
 
+issues = cache.steroid_issues(k)
+if issues:
+    st.warning(
+        "Corticosteroid rows counted in no steroid outcome until corrected:\n"
+        + "\n".join(f"- {subject}: {text}" for subject, text in issues),
+        icon=":material/report:",
+    )
+
 extra = st.multiselect(
     "Also show", ["SRI-5", "SRI-6", "SRI-7", "SRI-8"], key="responses_sri", placeholder="SRI-5…8"
 )

@@ -22,6 +22,10 @@ choice = st.selectbox("Subject", labels, index=start, key="timeline_subject")
 subject_id = subjects[choice]
 name, dosed = cache.casebook_header(k, subject_id)
 
+for subject, text in cache.steroid_issues(k):
+    if subject == name:
+        st.warning(f"Not counted in the steroid dose: {text}", icon=":material/report:")
+
 VIEWS = ("Timeline", "Visits and measures", "Adverse events")
 view = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="timeline_view") or VIEWS[0]
 

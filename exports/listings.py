@@ -243,11 +243,7 @@ def cover_lines(
         else "none (all data in the database)"
     )
     scope = "all subjects" if o.subject_ids is None else f"subject ids {list(o.subject_ids)}"
-    audit = (
-        f"included, {o.audit_from or 'start'} to {o.audit_to or 'data cut/export'} (UTC)"
-        if o.include_audit
-        else "not included"
-    )
+    audit = _audit_text(o, results)
     digest = hashlib.sha256("".join(r.sha256 for r in results).encode()).hexdigest()
     return (
         "Patient data listings (ICH E3 appendix 16.2)",
@@ -261,9 +257,38 @@ def cover_lines(
         f"Exported by: {a.full_name} ({a.username}, {a.role})",
         f"Application version: {APP_VERSION}; study definition version: {s.definition_version}",
         f"Scope: {scope}; audit trail: {audit}",
+        *_audit_warning(o, results),
         SERIALISATION,
         f"SHA-256 over the sheet digests below, in order: {digest}",
     )
+
+
+AUDIT_SHEET = "Audit trail"
+
+
+def _audit_rows(results: tuple[SheetResult, ...]) -> tuple[int, int]:
+    """(audit-trail rows, data rows of the listings) as written."""
+    audit = sum(r.rows for r in results if r.name.startswith(AUDIT_SHEET))
+    skip = (AUDIT_SHEET, "Data dictionary", "Codelists")
+    data = sum(r.rows for r in results if not r.name.startswith(skip))
+    return audit, data
+
+
+def _audit_text(o: ListingOptions, results: tuple[SheetResult, ...]) -> str:
+    """The audit trail on the cover: its range and its row count (issue #10)."""
+    if not o.include_audit:
+        return "not included"
+    rows, _ = _audit_rows(results)
+    span = f"{o.audit_from or 'start'} to {o.audit_to or 'the export'} (UTC)"
+    return f"included, {rows} rows, every change of the subjects in scope from {span}"
+
+
+def _audit_warning(o: ListingOptions, results: tuple[SheetResult, ...]) -> tuple[str, ...]:
+    """A warning line when the audit trail is empty beside listings that hold data."""
+    rows, data = _audit_rows(results)
+    if not o.include_audit or rows or not data:
+        return ()
+    return (f"WARNING: the audit trail holds 0 rows beside {data} data rows: check its range",)
 
 
 def _audit(

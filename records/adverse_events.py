@@ -230,11 +230,18 @@ def save_adverse_event(
 
 def list_adverse_events(wb: Workbench, subject_id: int | None = None) -> list[AdverseEventRead]:
     """AEs of one subject (or all), by subject and sequence, with their derived flags."""
+    with read_session(wb.engine) as session:
+        return adverse_events_in(session, wb, subject_id)
+
+
+def adverse_events_in(
+    session: Session, wb: Workbench, subject_id: int | None = None
+) -> list[AdverseEventRead]:
+    """`list_adverse_events` inside an open session (one snapshot with other reads)."""
     query = select(AdverseEvent).order_by(AdverseEvent.subject_id, AdverseEvent.sequence)
     if subject_id is not None:
         query = query.where(AdverseEvent.subject_id == subject_id)
-    with read_session(wb.engine) as session:
-        return [_read(session, wb, row) for row in session.scalars(query)]
+    return [_read(session, wb, row) for row in session.scalars(query)]
 
 
 def onset_date(onset: str) -> date:

@@ -19,6 +19,7 @@ from models.db import read_session
 from records.assessments import AssessmentRead, save_assessment
 from records.context import Workbench
 from records.derived import age_on
+from records.eligibility_data import findings
 from records.errors import NotFound
 from records.instruments import MET, NOT_MET, NOTE_SUFFIX, OVERRIDE_ITEM
 
@@ -34,6 +35,8 @@ class FailedCriterion:
     text: str
     answer: str | None
     note: str | None
+    contradicted_by: str | None = None
+    """The data the system holds that contradict the answer given (issue #10), if any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +58,16 @@ class EligibilityStatus:
     @property
     def summary(self) -> str:
         """One line for messages: the status and the failing or missing criteria."""
-        parts = [f"{c.code} {'not met' if c.kind == 'inclusion' else 'met'}" for c in self.failing]
+        parts = [_failed_text(c) for c in self.failing]
         parts += [f"{code} not answered" for code in self.unanswered]
         return self.status.replace("_", " ") + (f": {'; '.join(parts)}" if parts else "")
+
+
+def _failed_text(c: FailedCriterion) -> str:
+    if c.contradicted_by:
+        answered = "met" if c.answer == MET else "not met"
+        return f"{c.code} answered {answered} but the data say otherwise ({c.contradicted_by})"
+    return f"{c.code} {'not met' if c.kind == 'inclusion' else 'met'}"
 
 
 def form_code(wb: Workbench) -> str:
@@ -88,6 +98,7 @@ def status_in(session: Session, wb: Workbench, subject: Subject) -> EligibilityS
     if values is None:
         return EligibilityStatus(int(subject.id), "not_assessed", (), (), None, warnings)  # type: ignore[arg-type]
     failing, unanswered = [], []
+    data = findings(session, wb, subject)
     for c in wb.study.eligibility:
         answer = values.get(c.code)
         if answer is None:
@@ -95,6 +106,9 @@ def status_in(session: Session, wb: Workbench, subject: Subject) -> EligibilityS
         elif answer == (NOT_MET if c.kind == "inclusion" else MET):
             note = values.get(f"{c.code}{NOTE_SUFFIX}")
             failing.append(FailedCriterion(c.code, c.kind, c.text, answer, note))
+        elif c.code in data and data[c.code].met != (c.kind == "inclusion"):
+            found = data[c.code]
+            failing.append(FailedCriterion(c.code, c.kind, c.text, answer, None, found.text))
     status: Status = "not_eligible" if failing else "incomplete" if unanswered else "eligible"
     return EligibilityStatus(
         int(subject.id),  # type: ignore[arg-type]

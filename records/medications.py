@@ -22,10 +22,11 @@ from records.context import Workbench
 from records.errors import NotFound, ValidationFailed
 from records.instruments import screen
 from records.permissions import require
+from records.regimens import daily_mg, is_corticosteroid, read_regimen, steroid_readings
 from records.subject_rows import edit_row, stored_values
 from records.write_path import audited, last_change
 from scoring import steroids
-from scoring.dates import PartialDate, parse_partial_date
+from scoring.dates import PartialDate
 from scoring.errors import ScoringInputError
 from scoring.steroid_table import FREQUENCIES, ONCE
 
@@ -55,42 +56,30 @@ class MedicationRead:
     version: int
     prednisone_equivalent_mg_per_day: float | None
     prednisone_reason: str | None
+    steroid_issue: str | None
     last_changed_by: str | None
     last_changed_at: str | None
 
 
-def regimen(row: Medication) -> steroids.Regimen | None:
-    """The scoring regimen of a corticosteroid row; partial dates bounded outwards (§6.2)."""
-    if not row.corticosteroid or row.dose is None or not row.frequency:
-        return None
-    start = parse_partial_date(row.start).earliest().date()
-    stop = parse_partial_date(row.stop).latest().date() if row.stop else None
-    if row.frequency == ONCE:
-        stop = None
-    return steroids.Regimen(
-        row.drug, row.dose, row.frequency, row.route or "", start, stop, is_pulse=row.pulse
-    )
-
-
-def _prednisone(row: Medication) -> tuple[float | None, str | None]:
-    reg = regimen(row)
-    if reg is None:
-        return None, None
-    if not reg.is_systemic:
-        return None, f"route {row.route or 'not given'} is not systemic: not counted (§6.1)"
-    mg = steroids.daily_prednisone_equivalent(reg.drug, reg.dose_mg, reg.frequency)
-    per = "on the day given" if row.frequency == ONCE else "per day"
-    return mg, f"{row.dose:g} mg {row.drug} {row.frequency} = {mg:g} mg prednisone {per}"
+def _prednisone(row: Medication) -> tuple[float | None, str | None, str | None]:
+    """mg/day, how it was derived, and the data issue when the row cannot be interpreted."""
+    if not is_corticosteroid(row):
+        return None, None, None
+    reading = read_regimen(row)
+    mg, how = daily_mg(reading)
+    return mg, how, None if reading.issue is None else reading.issue_text()
 
 
 def _read(session: Session, row: Medication) -> MedicationRead:
     who, when = last_change(session, row.subject_id, {"medication": [int(row.id)]})  # type: ignore[arg-type]
-    mg, why = _prednisone(row)
+    mg, why, issue = _prednisone(row)
     return MedicationRead(
-        **{f: getattr(row, f) for f in ("id", "subject_id", *FIELDS)},
+        **{f: getattr(row, f) for f in ("id", "subject_id", *FIELDS) if f != "corticosteroid"},
+        corticosteroid=is_corticosteroid(row),
         version=int(row.version_id or 0),
         prednisone_equivalent_mg_per_day=mg,
         prednisone_reason=why,
+        steroid_issue=issue,
         last_changed_by=who,
         last_changed_at=when,
     )
@@ -129,6 +118,8 @@ def _check_steroid(clean: dict[str, Any], start: PartialDate | None, errors: fie
     once = clean["frequency"] == ONCE
     if once and clean["stop"] not in (None, start.iso if start else None):
         errors.setdefault("stop", "a single dose (ONCE) stops on its start date")
+    if once and start is not None and not start.is_complete_date:
+        errors.setdefault("start", "a single dose needs its full date (YYYY-MM-DD)")
 
 
 def _validate(wb: Workbench, values: Mapping[str, Any], today: date) -> dict[str, Any]:
@@ -149,8 +140,11 @@ def _validate(wb: Workbench, values: Mapping[str, Any], today: date) -> dict[str
     start, stop = _dates(values, today, errors)
     clean.update(start=start.iso if start else None, stop=stop.iso if stop else None)
     clean["ongoing"] = stop is None and fields.flag(get("ongoing"))
+    clean["corticosteroid"] = clean["corticosteroid"] or is_corticosteroid(clean)
     if clean["corticosteroid"]:
         _check_steroid(clean, start, errors)
+        if clean["frequency"] == ONCE and start is not None and not errors:
+            clean.update(stop=start.iso, ongoing=False)
     elif clean["pulse"]:
         errors["pulse"] = "only a corticosteroid can be a pulse"
     if errors:
@@ -189,17 +183,16 @@ def save_medication(
         return _read(session, row)
 
 
-def _rows(session: Session, subject_id: int, steroids_only: bool = False) -> list[Medication]:
+def _rows(session: Session, subject_id: int) -> list[Medication]:
     query = select(Medication).where(Medication.subject_id == subject_id)
-    if steroids_only:
-        query = query.where(Medication.corticosteroid)  # type: ignore[arg-type]
     return list(session.scalars(query.order_by(Medication.start, Medication.id)))
 
 
 def list_medications(
     wb: Workbench, subject_id: int, *, corticosteroids: bool | None = None
 ) -> list[MedicationRead]:
-    """The subject's medication rows by start date; optionally only (or no) corticosteroids."""
+    """The subject's medication rows by start date; optionally only (or no) corticosteroids
+    (recognised from the drug as well as the tick, `records.regimens`)."""
     with read_session(wb.engine) as session:
         reads = [_read(session, row) for row in _rows(session, subject_id)]
     return [r for r in reads if corticosteroids is None or r.corticosteroid == corticosteroids]
@@ -213,6 +206,7 @@ def steroid_series(
         subject = session.get(Subject, subject_id)
         if subject is None:
             raise NotFound(f"subject {subject_id} does not exist")
-        regimens = [r for row in _rows(session, subject_id, True) if (r := regimen(row))]
+        readings = steroid_readings(_rows(session, subject_id))
+    regimens = [r.regimen for r in readings if r.regimen is not None]
     first = start or subject.consent_date
     return steroids.daily_series(regimens, first, max(first, end or date.today()))

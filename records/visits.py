@@ -19,7 +19,9 @@ from records.transaction import write
 from scoring.dates import date_of_study_day, study_day, visit_window
 from study.schema import VisitDef
 
-CALENDAR_STATUSES = ("not_yet_due", "due", "overdue", "done", "missed")
+CALENDAR_STATUSES = ("not_yet_due", "due", "overdue", "done", "missed", "not_expected")
+LEFT_STUDY = ("early_termination", "lost_to_follow_up", "died")
+"""Subject statuses after which later scheduled visits are not expected (§3.3 (d))."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,16 +57,30 @@ def visit_window_dates(
 
 
 def calendar_status(
-    visit: Any, window_end: date | None, window_start: date | None, today: date
+    visit: Any,
+    window_end: date | None,
+    window_start: date | None,
+    today: date,
+    left_on: date | None = None,
 ) -> str:
-    """missed, done, not_yet_due, due or overdue (any object with status and actual_date)."""
+    """missed, done, not_yet_due, due, overdue, or not_expected: a scheduled visit whose window
+    had not closed when the subject left the study (`left_on`, see `left_study_on`)."""
     if visit.status == "missed":
         return "missed"
     if visit.actual_date is not None:
         return "done"
+    if left_on is not None and (window_end is None or left_on <= window_end):
+        return "not_expected"
     if window_start is None or today < window_start:
         return "not_yet_due"
     return "overdue" if window_end is not None and today > window_end else "due"
+
+
+def left_study_on(vdef: VisitDef, status: Any, status_date: Any, today: date) -> date | None:
+    """The day a withdrawn, lost or deceased subject left, for scheduled visits (else None)."""
+    if vdef.kind != "scheduled" or status not in LEFT_STUDY:
+        return None
+    return status_date if isinstance(status_date, date) else today
 
 
 def calendar(wb: Workbench, subject_id: int, today: date | None = None) -> list[CalendarRow]:
@@ -80,6 +96,7 @@ def calendar(wb: Workbench, subject_id: int, today: date | None = None) -> list[
     rows = []
     for visit in sorted(visits, key=lambda v: (order.get(v.visit_code, 99), v.sequence)):
         vdef = wb.study.visit(visit.visit_code)
+        left = (subject.status, subject.status_date)
         target, start, end = visit_window_dates(
             vdef, subject.dose_date, subject.consent_date, wb.study.protocol.screening_days_before
         )
@@ -99,7 +116,7 @@ def calendar(wb: Workbench, subject_id: int, today: date | None = None) -> list[
                 window_end=end,
                 actual_date=visit.actual_date,
                 study_day=day,
-                status=calendar_status(visit, end, start, today),
+                status=calendar_status(visit, end, start, today, left_study_on(vdef, *left, today)),
                 out_of_window=visit.out_of_window,
                 days_off_window=visit.days_off_window,
                 forms={f: states.get((visit.id, f), "not_started") for f in vdef.forms},

@@ -14,7 +14,17 @@ from scoring import pga as pga_module
 from scoring.decimals import Number, measured_decimal
 from scoring.errors import ScoringInputError
 from scoring.sledai import SEROLOGICAL, WEIGHTS, check_descriptors
-from scoring.verdict import Component, ResponseResult, decide
+from scoring.verdict import (
+    ATTAINMENT_RULES,
+    DEFAULT_RULES,
+    NO_EVENTS,
+    Component,
+    IntercurrentEvents,
+    NonResponseRules,
+    ResponseResult,
+    decide,
+    rule_components,
+)
 
 LLDAS_MAJOR: Final[frozenset[str]] = frozenset(
     {
@@ -94,12 +104,14 @@ def _prednisone_at_most(value: Number | None, limit: Decimal) -> Component:
     return Component("prednisone", met, f"prednisone {dose} mg/day {'≤' if met else '>'} {limit}")
 
 
-def _therapy(disallowed: bool | None, allowed_text: str) -> Component:
+def _therapy(disallowed: bool | None, allowed_text: str, record: str = "") -> Component:
     """Background therapy within what the definition allows (LLDAS 5; DORIS "stable")."""
     if disallowed is None:
         return Component("therapy", None, "background therapy: not recorded")
     state = "outside" if disallowed else "within"
-    return Component("therapy", not disallowed, f"therapy {state} what is allowed: {allowed_text}")
+    which = f" ({record})" if disallowed and record else ""
+    text = f"therapy {state} what is allowed: {allowed_text}{which}"
+    return Component("therapy", not disallowed, text)
 
 
 def lldas(
@@ -111,9 +123,12 @@ def lldas(
     gi_or_haemolysis: bool | None,
     new_bilag_activity: bool | None = None,
     disallowed_therapy: bool | None = False,
+    events: IntercurrentEvents = NO_EVENTS,
+    rules: NonResponseRules = DEFAULT_RULES,
 ) -> ResponseResult:
     """LLDAS (spec §4.2): SLEDAI-2K ≤ 4 without major organ, GI or haemolytic activity, no new
-    features, PGA ≤ 1, prednisone ≤ 7.5 mg/day, standard maintenance therapy only."""
+    features, PGA ≤ 1, prednisone ≤ 7.5 mg/day, standard maintenance therapy only; not attained
+    once a §3.3 rule (steroid increase, withdrawal) fired."""
     present = _descriptors(descriptors, "descriptors")
     previous = _descriptors(previous_descriptors, "previous_descriptors")
     gi = _flag(gi_or_haemolysis, "gi_or_haemolysis")
@@ -133,7 +148,12 @@ def lldas(
         _no_new_features(present, previous, new_bilag),
         _pga_at_most(pga, pga_module.LLDAS_MAXIMUM, strict=False),
         _prednisone_at_most(prednisone_mg, LLDAS_MAX_PREDNISONE),
-        _therapy(disallowed, "maintenance immunosuppressants, approved biologics"),
+        _therapy(
+            disallowed,
+            "maintenance immunosuppressants, approved biologics",
+            events.record_of("rescue_therapy"),
+        ),
+        *rule_components(events, rules, ATTAINMENT_RULES),
     )
     missing = [name for name, v in inputs.items() if v is None]
     return decide("LLDAS", components, missing, outcome=("in LLDAS", "not in LLDAS"))
@@ -145,9 +165,12 @@ def doris(
     pga: Number | None,
     prednisone_mg: Number | None,
     disallowed_therapy: bool | None = False,
+    events: IntercurrentEvents = NO_EVENTS,
+    rules: NonResponseRules = DEFAULT_RULES,
 ) -> ResponseResult:
     """DORIS 2021 remission (spec §4.3): clinical SLEDAI 0 (serology ignored), PGA < 0.5,
-    prednisone ≤ 5 mg/day, stable antimalarials/immunosuppressants/biologics only."""
+    prednisone ≤ 5 mg/day, stable antimalarials/immunosuppressants/biologics only; not attained
+    once a §3.3 rule (steroid increase, withdrawal) fired."""
     present = _descriptors(descriptors, "descriptors")
     disallowed = _flag(disallowed_therapy, "disallowed_therapy")
     if present is None:
@@ -167,7 +190,12 @@ def doris(
         clinical,
         _pga_at_most(pga, pga_module.DORIS_BELOW, strict=True),
         _prednisone_at_most(prednisone_mg, DORIS_MAX_PREDNISONE),
-        _therapy(disallowed, "stable antimalarials, immunosuppressants, biologics"),
+        _therapy(
+            disallowed,
+            "stable antimalarials, immunosuppressants, biologics",
+            events.record_of("rescue_therapy"),
+        ),
+        *rule_components(events, rules, ATTAINMENT_RULES),
     )
     missing = [name for name, v in inputs.items() if v is None]
     return decide("DORIS 2021", components, missing, outcome=("remission", "not in remission"))

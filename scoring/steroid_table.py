@@ -1,5 +1,10 @@
 """Glucocorticoid equivalence table and dosing vocabularies (spec/scoring.md §6.1–6.2).
 
+THE list of systemic corticosteroids: a medication row is a corticosteroid when its drug names
+one of these ingredients (`corticosteroid_in`), whether or not the "corticosteroid" box was
+ticked (issue #10). Sources per drug are in spec/scoring.md §6.1 (globalrph, Vanderbilt, the US
+prednisolone label).
+
 Factors are exact: factor = 5 mg ÷ (mg equivalent to 5 mg prednisone). Betamethasone uses the
 0.6 mg column (factor 25/3); the prednisolone label implies 0.75 mg (factor 20/3), offered as
 `BETAMETHASONE_LABEL_FACTOR` for studies that choose it. Budesonide has no accepted systemic
@@ -8,6 +13,7 @@ equivalence and is deliberately absent.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from fractions import Fraction
 from types import MappingProxyType
@@ -61,3 +67,21 @@ LOW_MAX = 7.5
 MEDIUM_MAX = 30.0
 HIGH_MAX = 100.0
 PULSE_MIN = 250.0
+
+_INGREDIENT = re.compile(
+    r"\b("
+    + "|".join(sorted({*EQUIVALENT_TO_5MG_PREDNISONE, *DRUG_ALIASES}, key=len, reverse=True))
+    + r")\b"
+)
+
+
+def corticosteroid_in(drug: object) -> str | None:
+    """The systemic corticosteroid a drug text names ("Prednisone 20 mg oral" → prednisone).
+
+    Whole words only, so "hydrocortisone" is not read as cortisone nor "methylprednisolone" as
+    prednisolone; budesonide (no systemic equivalence) is not matched.
+    """
+    if not isinstance(drug, str):
+        return None
+    found = _INGREDIENT.search(drug.lower())
+    return None if found is None else DRUG_ALIASES.get(found[1], found[1])

@@ -26,6 +26,7 @@ from scoring.steroid_table import (
     PREDNISONE_EQUIVALENT_FACTORS,
     PULSE_MIN,
     SYSTEMIC_ROUTES,
+    corticosteroid_in,
 )
 
 FactorTable = Mapping[str, float]
@@ -54,6 +55,9 @@ def prednisone_factor(drug: str, table: FactorTable = PREDNISONE_EQUIVALENT_FACT
     name = DRUG_ALIASES.get(name, name)
     if name in table:
         return table[name]
+    named = corticosteroid_in(name)
+    if named is not None and named in table:
+        return table[named]
     if name in NO_SYSTEMIC_EQUIVALENCE:
         raise ScoringInputError("drug", drug, "a drug with a systemic equivalence (not budesonide)")
     raise ScoringInputError("drug", drug, sorted(table))
@@ -117,13 +121,13 @@ class Regimen:
         return self.start <= day <= last
 
     def describe(self) -> str:
-        """Short text naming the row, used in reasons."""
+        """Short text naming the row, used in reasons (a single dose is one day, not ongoing)."""
+        once = self.frequency.strip().upper() == ONCE
         stop = self.stop.isoformat() if self.stop else "ongoing"
+        days = self.start.isoformat() if once else f"{self.start.isoformat()}–{stop}"
         pulse = " pulse" if self.is_pulse else ""
-        return (
-            f"{self.drug} {self.dose_mg:g} mg {self.frequency.upper()} {self.route}{pulse} "
-            f"{self.start.isoformat()}–{stop}"
-        )
+        dosing = f"{self.dose_mg:g} mg {self.frequency.upper()} {self.route}{pulse}"
+        return f"{self.drug} {dosing} {days}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +148,11 @@ class SteroidSeries:
     days: tuple[SteroidDay, ...]
     excluded: tuple[Regimen, ...]
     reasons: tuple[str, ...]
+    counted: tuple[Regimen, ...] = ()
+
+    def in_force(self, day: dt.date) -> tuple[Regimen, ...]:
+        """The counted regimens contributing on `day` (the records behind a dose)."""
+        return tuple(r for r in self.counted if r.active_on(day, self.end))
 
     def on(self, day: dt.date) -> SteroidDay:
         """The entry for `day`; raises ScoringInputError outside the series."""
@@ -212,7 +221,7 @@ def daily_series(
         pulse = math.fsum(per_row[id(r)] for r in active if r.is_pulse)
         days.append(SteroidDay(day, total, pulse))
     reasons = (*(f"counted: {r.describe()}" for r in counted), *map(_exclusion_reason, excluded))
-    return SteroidSeries(start, end, tuple(days), excluded, reasons)
+    return SteroidSeries(start, end, tuple(days), excluded, reasons, counted)
 
 
 @dataclass(frozen=True, slots=True)

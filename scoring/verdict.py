@@ -45,15 +45,17 @@ class ResponseResult:
 
 @dataclass(frozen=True, slots=True)
 class NonResponseRules:
-    """Which §3.3 rules make a subject a non-responder (spec defaults: all on); set per study.
+    """Which §3.3 rules make a subject a non-responder; set per study (spec §3.3, revised).
 
-    The steroid rule fires when the dose was above the protocol ceiling on at least
-    `steroid_ceiling_days` days of the window before the visit (the caller counts those days).
+    Defaults: missing assessment, rescue therapy, a steroid dose above the day-1 dose and
+    withdrawal on; the absolute steroid ceiling off (it fires when the dose was above the
+    ceiling on at least `steroid_ceiling_days` days of the window; the caller counts them).
     """
 
     missing_assessment: bool = True
     rescue_therapy: bool = True
-    steroid_ceiling: bool = True
+    steroid_above_baseline: bool = True
+    steroid_ceiling: bool = False
     steroid_ceiling_days: int = 1
     withdrawal: bool = True
 
@@ -68,46 +70,82 @@ class IntercurrentEvents:
     """What happened to the subject up to the visit, as the records layer established it (§3.3).
 
     `assessment_missing` means the visit's assessment is definitively missing (window closed),
-    not merely "not entered yet": the latter is "not evaluable", never imputed.
+    not merely "not entered yet": the latter is "not evaluable", never imputed. `records` names,
+    per rule, the record that fired it (e.g. the medication row), for the reasons.
     """
 
     assessment_missing: bool = False
     rescue_therapy: bool = False
+    steroid_above_baseline: bool = False
     days_above_steroid_ceiling: int = 0
     withdrawn_or_died: bool = False
+    records: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         days = self.days_above_steroid_ceiling
         if isinstance(days, bool) or not isinstance(days, int) or days < 0:
             raise ScoringInputError("days_above_steroid_ceiling", days, "an integer ≥ 0")
 
+    def record_of(self, rule: str) -> str:
+        """The record that fired `rule` ("" when none was named)."""
+        return dict(self.records).get(rule, "")
+
 
 NO_EVENTS = IntercurrentEvents()
 DEFAULT_RULES = NonResponseRules()
+ALL_RULES = (
+    "missing_assessment",
+    "rescue_therapy",
+    "steroid_above_baseline",
+    "steroid_ceiling",
+    "withdrawal",
+)
+"""Rules of SRI-k and BICLA: (a)–(d) of §3.3."""
+ATTAINMENT_RULES = ("steroid_above_baseline", "steroid_ceiling", "withdrawal")
+"""Rules added to LLDAS, DORIS and the KDIGO renal response (§3.3: (b)–(d) apply to every
+index alike; rescue therapy already enters LLDAS and DORIS as disallowed therapy)."""
 
 
-def rule_components(events: IntercurrentEvents, rules: NonResponseRules) -> tuple[Component, ...]:
-    """One component per enabled §3.3 rule; met is False when the rule makes a non-responder."""
-    checks = (
-        (rules.missing_assessment, "missing_assessment", events.assessment_missing,
-         "assessment missing at the visit, no imputation"),
-        (rules.rescue_therapy, "rescue_therapy", events.rescue_therapy,
-         "rescue or prohibited therapy started"),
-        (rules.steroid_ceiling, "steroid_ceiling",
-         events.days_above_steroid_ceiling >= rules.steroid_ceiling_days,
-         f"{events.days_above_steroid_ceiling} day(s) above the protocol steroid ceiling "
-         f"(fires at ≥ {rules.steroid_ceiling_days})"),
-        (rules.withdrawal, "withdrawal", events.withdrawn_or_died, "withdrawal or death"),
-    )  # fmt: skip
-    return tuple(
-        Component(
-            f"rule:{name}",
-            not fired,
-            f"rule {name} ({text}): {'fired, non-responder' if fired else 'not fired'}",
+def _checks(
+    events: IntercurrentEvents, rules: NonResponseRules
+) -> dict[str, tuple[bool, bool, str]]:
+    """rule → (enabled, fired, what the rule says)."""
+    days = events.days_above_steroid_ceiling
+    return {
+        "missing_assessment": (rules.missing_assessment, events.assessment_missing,
+                               "assessment missing at the visit, no imputation"),
+        "rescue_therapy": (rules.rescue_therapy, events.rescue_therapy,
+                           "rescue or prohibited therapy started after day 1"),
+        "steroid_above_baseline": (rules.steroid_above_baseline, events.steroid_above_baseline,
+                                   "prednisone-equivalent above the day-1 dose in the 28 days "
+                                   "up to the visit"),
+        "steroid_ceiling": (rules.steroid_ceiling, days >= rules.steroid_ceiling_days,
+                            f"{days} day(s) above the protocol steroid ceiling "
+                            f"(fires at ≥ {rules.steroid_ceiling_days})"),
+        "withdrawal": (rules.withdrawal, events.withdrawn_or_died,
+                       "withdrawal, lost to follow-up or death on or before the visit"),
+    }  # fmt: skip
+
+
+def rule_components(
+    events: IntercurrentEvents, rules: NonResponseRules, names: tuple[str, ...] = ALL_RULES
+) -> tuple[Component, ...]:
+    """One component per enabled §3.3 rule in `names`; met is False when the rule fired, and
+    its reason names the record that fired it."""
+    checks = _checks(events, rules)
+    found = []
+    for name in names:
+        enabled, fired, text = checks[name]
+        if not enabled:
+            continue
+        record = events.record_of(name) if fired else ""
+        verdict = (
+            f"fired, non-responder: {record}"
+            if record
+            else ("fired, non-responder" if fired else "not fired")
         )
-        for enabled, name, fired, text in checks
-        if enabled
-    )
+        found.append(Component(f"rule:{name}", not fired, f"rule {name} ({text}): {verdict}"))
+    return tuple(found)
 
 
 def decide(

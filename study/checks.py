@@ -41,6 +41,31 @@ def check_consistency(d: StudyDefinition, fail: Fail) -> None:
             raise fail("protocol", f"visit {code!r} is not defined in visits")
     if not any(c.kind == "inclusion" for c in d.eligibility):
         raise fail("eligibility", "at least one inclusion criterion is required")
+    _check_response_rules(d, fail)
+    _check_criteria(d, fail)
+
+
+def _check_criteria(d: StudyDefinition, fail: Fail) -> None:
+    """A criterion check names a measure the system holds and at least one limit."""
+    measures = {"age", "egfr", *(t.code for t in d.lab_tests)}
+    for i, c in enumerate(d.eligibility):
+        if c.check is None:
+            continue
+        if c.check.measure not in measures:
+            raise fail(f"eligibility[{i}].check.measure", f"unknown measure {c.check.measure!r}")
+        if c.check.minimum is None and c.check.maximum is None:
+            raise fail(f"eligibility[{i}].check", "needs min, max or both")
+
+
+def _check_response_rules(d: StudyDefinition, fail: Fail) -> None:
+    """The optional steroid ceiling (spec/scoring.md §3.3 (c)) must be usable when set."""
+    p = d.protocol
+    if p.steroid_ceiling_mg is not None and p.steroid_ceiling_mg <= 0:
+        raise fail("response_rules.steroid_ceiling_mg", "must be above 0 mg/day (or left unset)")
+    if not 1 <= p.steroid_ceiling_days <= 28:
+        raise fail("response_rules.steroid_ceiling_days", "must be 1–28 days (the look-back)")
+    if p.steroid_ceiling_days != 1 and p.steroid_ceiling_mg is None:
+        raise fail("response_rules.steroid_ceiling_days", "needs steroid_ceiling_mg")
 
 
 def _check_visits(d: StudyDefinition, form_codes: set[str], fail: Fail) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from study.checks import check_consistency
 from study.schema import (
+    CriterionCheck,
     CriterionDef,
     FormDef,
     FormItemDef,
@@ -158,7 +159,9 @@ def _protocol(p: _Reader, rules: _Reader) -> ProtocolSettings:
         rescue_therapy_rule=rules.get("rescue_therapy", bool, True),
         missing_visit_rule=rules.get("missing_visit", bool, True),
         withdrawal_rule=rules.get("withdrawal", bool, True),
+        steroid_above_baseline_rule=rules.get("steroid_above_baseline", bool, True),
         steroid_ceiling_mg=rules.num("steroid_ceiling_mg"),
+        steroid_ceiling_days=rules.get("steroid_ceiling_days", int, 1),
     )
 
 
@@ -242,10 +245,15 @@ def _timepoints(r: _Reader) -> dict[str, tuple[str, ...]]:
 
 
 def _criterion(r: _Reader) -> CriterionDef:
+    check = None
+    if r.data.get("check") is not None:
+        c = r.table("check")
+        check = CriterionCheck(c.get("measure", str), c.num("min"), c.num("max"))
     return CriterionDef(
         code=r.get("code", str),
         kind=r.one_of("kind", ("inclusion", "exclusion")),
         text=r.get("text", str),
+        check=check,
     )
 
 

@@ -88,10 +88,22 @@ class VitalTestDef:
 
 
 @dataclass(frozen=True, slots=True)
+class CriterionCheck:
+    """A criterion the system can evaluate from data it holds (issue #10): a measure at
+    screening ("age" at consent, "egfr" from the screening creatinine, or a lab test code)
+    within [minimum, maximum] (inclusive; None = open)."""
+
+    measure: str
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CriterionDef:
     code: str
     kind: str  # inclusion | exclusion
     text: str
+    check: CriterionCheck | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +152,9 @@ class ProtocolSettings:
     rescue_therapy_rule: bool = True
     missing_visit_rule: bool = True
     withdrawal_rule: bool = True
+    steroid_above_baseline_rule: bool = True
     steroid_ceiling_mg: float | None = None
+    steroid_ceiling_days: int = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -166,6 +166,20 @@ class ResponseView:
     indices: tuple[str, ...]
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def steroid_issues(k: Key) -> tuple[tuple[str, str], ...]:
+    """(subject, issue) of each corticosteroid row no outcome could interpret (issue #10)."""
+    o = _outcomes(k)
+    names = dict(zip(o.data.subjects["subject_id"], o.data.subjects["subject"], strict=True))
+    return tuple(
+        (
+            str(names.get(r.subject_id, r.subject_id)),
+            f"medication {r.medication_id} ({r.drug}): {r.issue}",
+        )
+        for r in o.steroid_issues.itertuples(index=False)
+    )
+
+
 @st.cache_resource(max_entries=8, show_spinner=False)
 def responses(k: Key, ks: tuple[int, ...] = (4,)) -> ResponseView:
     """Response labels of every index at every evaluated visit (SRI-k for each k in `ks`)."""

@@ -1,5 +1,5 @@
-"""The audit-trail extract: chronological, filtered by subject scope, date range and data cut,
-and read in windows (it can run to millions of rows)."""
+"""The audit-trail extract: chronological, filtered by subject scope and an optional explicit
+date range (never by the data cut), and read in windows (it can run to millions of rows)."""
 
 from __future__ import annotations
 
@@ -48,7 +48,11 @@ COLUMNS = (
 
 
 def audit_trail(src: ListingSource, date_from: date | None, date_to: date | None) -> Listing:
-    """Audit rows from date_from to date_to inclusive (UTC), never after the data cut.
+    """Every audit row of the subjects in scope up to the export, or from date_from to date_to
+    inclusive (UTC) when a range is asked for explicitly.
+
+    The data cut does not filter the audit trail: a value dated before the cut may have been
+    corrected after it, and the listings show the corrected value (issue #10).
 
     The audit trail may run to millions of rows, so it is not read here: the snapshot fixes
     its newest row id, its row count and the subject and visit labels; the rows are read later
@@ -57,15 +61,18 @@ def audit_trail(src: ListingSource, date_from: date | None, date_to: date | None
     a higher id.
     """
     ev = AuditEvent.__table__  # type: ignore[attr-defined]
-    bounds = _Bounds(date_from, date_to, src.scope.data_cut)
+    bounds = _Bounds(date_from, date_to)
     last_id = src.conn.execute(select(func.max(ev.c.id))).scalar_one() or 0
     count_query = _where(src, select(func.count()).select_from(ev), bounds, last_id)
     count = int(src.conn.execute(count_query).scalar_one())
     windows = AuditWindows(src.conn.engine, src.study, src.scope, bounds, last_id, _labels(src))
-    ends = bounds.ends()
-    span = f"{date_from or 'start'} to {min(ends) if ends else 'export'} (UTC, inclusive)"
+    span = f"{date_from or 'start'} to {date_to or 'the export'} (UTC, inclusive)"
     head = ("AUDIT", "Audit trail", f"Audit trail extract, {span}", "Audit trail")
-    notes = ("Rows are hash-chained: each row hash covers the row and the previous hash",)
+    notes = (
+        "Rows are hash-chained: each row hash covers the row and the previous hash",
+        "Not filtered by the data cut: changes made after the cut to data dated before it are "
+        "here, as the listings show their current values",
+    )
     listing = make_listing(
         src, head, COLUMNS, empty_frame(COLUMNS), "Audit rows of the subjects in scope", notes
     )
@@ -74,12 +81,10 @@ def audit_trail(src: ListingSource, date_from: date | None, date_to: date | None
 
 @dataclass(frozen=True, slots=True)
 class _Bounds:
+    """The explicit entry-time range asked for (None = open-ended)."""
+
     date_from: date | None
     date_to: date | None
-    data_cut: date | None
-
-    def ends(self) -> list[date]:
-        return [d for d in (self.date_to, self.data_cut) if d is not None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +108,8 @@ def _where(src: ListingSource, query: Select[Any], bounds: _Bounds, last_id: int
     query = src.only_scope(query.where(ev.c.id <= last_id), ev.c.subject_id)
     if bounds.date_from is not None:
         query = query.where(ev.c.ts_utc >= bounds.date_from.isoformat())
-    ends = bounds.ends()
-    if ends:
-        query = query.where(ev.c.ts_utc < (min(ends) + timedelta(days=1)).isoformat())
+    if bounds.date_to is not None:
+        query = query.where(ev.c.ts_utc < (bounds.date_to + timedelta(days=1)).isoformat())
     return query
 
 

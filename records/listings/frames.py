@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 
+from records.cells import earliest_day, missing
+from records.data_cut import known_rows, unknown_ends
 from records.listings.codelists import decoder
 from records.listings.model import ListingSource
 from scoring import dates
 
 SUBJECT_COLUMNS = ("subject_id", "subject", "site", "dose_date")
 VISIT_COLUMNS = ("visit_id", "visit_code", "visit_name", "visit_order", "visit_sequence")
-
-
-def missing(value: Any) -> bool:
-    """True for None, NaN, NaT and pd.NA (pandas puts any of them in an empty cell)."""
-    return value is None or bool(pd.isna(value))
 
 
 def with_subject(
@@ -50,29 +47,9 @@ def to_site_local(value: Any, src: ListingSource) -> Any:
     return aware.astimezone(src.zone).replace(tzinfo=None)
 
 
-def earliest(value: Any) -> date | None:
-    """The earliest calendar date an ISO 8601 (possibly right-truncated) value can mean."""
-    if missing(value):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value)
-    padded = {4: text + "-01-01", 7: text + "-01"}.get(len(text), text[:10])
-    try:
-        return date.fromisoformat(padded)
-    except ValueError:
-        return None
-
-
 def cut_rows(frame: pd.DataFrame, src: ListingSource, column: str) -> pd.DataFrame:
-    """Drop rows dated after the data cut; undated or unparsable rows are kept (conservative)."""
-    cut = src.scope.data_cut
-    if cut is None or frame.empty:
-        return frame
-    keep = [d is None or d <= cut for d in map(earliest, frame[column].tolist())]
-    return rows_where(frame, keep).reset_index(drop=True)
+    """Drop rows dated after the data cut (`records.data_cut`); undated rows are kept."""
+    return known_rows(frame, column, src.scope.data_cut).reset_index(drop=True)
 
 
 def rows_where(frame: pd.DataFrame, keep: list[bool]) -> pd.DataFrame:
@@ -82,14 +59,7 @@ def rows_where(frame: pd.DataFrame, keep: list[bool]) -> pd.DataFrame:
 
 def cut_end(frame: pd.DataFrame, src: ListingSource, end: str, ongoing: str) -> pd.DataFrame:
     """An end date after the data cut was not known at the cut: blank it and mark ongoing."""
-    cut = src.scope.data_cut
-    if cut is None or frame.empty:
-        return frame
-    late = [d is not None and d > cut for d in map(earliest, frame[end].tolist())]
-    frame = frame.copy()
-    frame.loc[late, end] = None
-    frame.loc[late, ongoing] = True
-    return frame
+    return unknown_ends(frame, end, src.scope.data_cut, ongoing)
 
 
 def study_day(frame: pd.DataFrame, column: str, reference: str = "dose_date") -> pd.Series:
@@ -108,7 +78,7 @@ def study_day(frame: pd.DataFrame, column: str, reference: str = "dose_date") ->
             continue
         key = (value, ref)
         if key not in cache:
-            day = earliest(value)
+            day = earliest_day(value)
             partial = isinstance(value, str) and len(value) < 10
             cache[key] = None if day is None or partial else dates.study_day(day, ref)
         days.append(cache[key])

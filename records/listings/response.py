@@ -42,6 +42,8 @@ COLUMNS = (
     Column("prednisone_mg", "Prednisone equivalent on the day (mg/day)", "float",
            origin="derived", rule="Daily series of scoring.steroids on the visit date"),
     Column("reasons", "Reasons", "longtext", origin="derived", rule=RULE),
+    Column("steroid_issues", "Corticosteroid rows not counted", "longtext", origin="derived",
+           rule="records.regimens: rows of the subject that no steroid outcome could interpret"),
 )  # fmt: skip
 NOTES = (
     "Evaluated: post-baseline visits of dosed subjects that happened, whose window closed, or "
@@ -71,6 +73,7 @@ def response_status(src: ListingSource) -> Listing:
     frame["sledai_total"] = frame.pop("sledai").astype("Int64")
     frame["visit_date_day"] = F.study_day(frame, "visit_date")
     frame["result_label"] = F.decode(frame, src, "result", "RESPONSE")
+    frame["steroid_issues"] = frame["subject_id"].map(_issues_by_subject(derived.steroid_issues))
     frame = F.ordered(frame, [*C.VISIT_SORT, "index_order"])
     return make_listing(src, head, COLUMNS, frame, "Dosed subjects", NOTES)
 
@@ -91,3 +94,13 @@ def _row(
         "components": components_text(result),
         "reasons": "; ".join(result.reasons),
     }
+
+
+def _issues_by_subject(issues: pd.DataFrame) -> dict[int, str]:
+    """Each subject's uninterpretable corticosteroid rows as one text (blank when none)."""
+    found: dict[int, list[str]] = {}
+    for row in issues.itertuples(index=False):
+        found.setdefault(int(row.subject_id), []).append(
+            f"medication {row.medication_id} ({row.drug}): {row.issue}"
+        )
+    return {sid: "; ".join(texts) for sid, texts in found.items()}

@@ -10,8 +10,7 @@ from models import AdverseEvent, DoseAdministration, Medication
 from records.listings import columns as C
 from records.listings import frames as F
 from records.listings.model import Column, Listing, ListingSource, make_listing
-from scoring.steroid_table import SYSTEMIC_ROUTES
-from scoring.steroids import daily_prednisone_equivalent
+from records.regimens import daily_mg, is_corticosteroid, read_regimen
 
 DOSE_COLUMNS = (
     C.SUBJECT, C.VISIT, C.VISIT_NAME,
@@ -75,12 +74,17 @@ STEROID_COLUMNS = (
            rule="Why no prednisone equivalent was derived"),
 )  # fmt: skip
 STOP_RULE = "A stop date after the data cut is blanked and the medication shown as ongoing"
+ISSUE_NOTE = (
+    "A corticosteroid is recognised from its drug (spec/scoring.md §6.1) or the tick box; a row "
+    'with a note "not interpreted" is counted in no steroid outcome until it is corrected'
+)
 
 
 def corticosteroids(src: ListingSource) -> Listing:
-    """Corticosteroid regimens with the daily prednisone-equivalent dose of each row."""
+    """Corticosteroid regimens (ticked, or recognised from the drug) with the daily
+    prednisone-equivalent dose of each row; a row no outcome can count says why."""
     frame = medication_frame(src, steroids=True)
-    derived = [_prednisone(row) for row in frame.itertuples(index=False)]
+    derived = [_prednisone(row) for row in frame.to_dict("records")]
     frame["pred_eq"] = [d[0] for d in derived]
     frame["pred_eq_note"] = [d[1] for d in derived]
     frame["pulse"] = F.yes_no(frame["pulse"])
@@ -90,11 +94,11 @@ def corticosteroids(src: ListingSource) -> Listing:
         "Corticosteroids with daily prednisone equivalents",
         "CM",
     )
-    return make_listing(src, head, STEROID_COLUMNS, frame, notes=(STOP_RULE,))
+    return make_listing(src, head, STEROID_COLUMNS, frame, notes=(STOP_RULE, ISSUE_NOTE))
 
 
 def concomitant_medications(src: ListingSource) -> Listing:
-    """Every non-corticosteroid medication row."""
+    """Every medication row that is not a corticosteroid."""
     head = ("16.2.9.2", "L16.2.9.2 Con meds", "Concomitant medications", "CM")
     return make_listing(
         src, head, _MED_COLUMNS, medication_frame(src, steroids=False), notes=(STOP_RULE,)
@@ -102,10 +106,13 @@ def concomitant_medications(src: ListingSource) -> Listing:
 
 
 def medication_frame(src: ListingSource, steroids: bool) -> Any:
-    """Medication rows (corticosteroids or not) in scope, cut, decoded and sorted."""
+    """Medication rows (corticosteroids or not, `records.regimens.is_corticosteroid`) in scope,
+    cut, decoded and sorted."""
     cm = Medication.__table__  # type: ignore[attr-defined]
-    query = select(cm).where(cm.c.corticosteroid.is_(steroids))
-    frame = F.with_subject(src.read(src.only_scope(query, cm.c.subject_id)), src)
+    frame = src.read(src.only_scope(select(cm), cm.c.subject_id))
+    kinds = [is_corticosteroid(row) == steroids for row in frame.to_dict("records")]
+    frame = F.rows_where(frame, kinds)
+    frame = F.with_subject(frame, src)
     frame = F.cut_end(F.cut_rows(frame, src, "start"), src, "stop", "ongoing")
     for name in ("start", "stop"):
         frame[f"{name}_day"] = F.study_day(frame, name)
@@ -115,15 +122,7 @@ def medication_frame(src: ListingSource, steroids: bool) -> Any:
     return F.ordered(frame, ["subject", "start", "drug"])
 
 
-def _prednisone(row: Any) -> tuple[float | None, str | None]:
-    """(mg/day, None) or (None, why not) for one regimen row."""
-    if F.missing(row.dose) or F.missing(row.frequency):
-        return None, "dose or frequency missing"
-    if str(row.dose_unit or "").strip().lower() != "mg":
-        return None, f"dose unit {row.dose_unit!r} is not mg"
-    if str(row.route or "").strip().upper() not in SYSTEMIC_ROUTES:
-        return None, f"route {row.route} is not systemic: not converted"
-    try:
-        return daily_prednisone_equivalent(row.drug, float(row.dose), row.frequency), None
-    except ValueError as err:
-        return None, str(err)
+def _prednisone(row: dict[str, Any]) -> tuple[float | None, str | None]:
+    """(mg/day, None) or (None, why not) for one regimen row, as every outcome reads it."""
+    mg, how = daily_mg(read_regimen(row))
+    return (mg, None) if mg is not None else (None, how)

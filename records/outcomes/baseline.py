@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from records.outcomes.catalogue import MEASURES, is_missing
+from records.cells import missing
+from records.outcomes.catalogue import MEASURES
 from records.outcomes.measures import BILAG_GRADE_COLUMNS
 from study.schema import StudyDefinition
 
@@ -51,7 +52,7 @@ def baseline_rule(study: StudyDefinition) -> BaselineRule:
 
 
 def _present(series: pd.Series) -> pd.Series:
-    return series.map(lambda v: not is_missing(v)).astype(bool)
+    return series.map(lambda v: not missing(v)).astype(bool)
 
 
 def baselines(measures: pd.DataFrame, rule: BaselineRule) -> pd.DataFrame:

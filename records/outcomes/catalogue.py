@@ -6,7 +6,6 @@ outcome list (spec/study.md "Outcome measures") and spec/scoring.md §1, §2.5, 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -91,11 +90,6 @@ def index_title(index: str) -> str:
     if index.startswith("SRI-"):
         return f"{index} (spec §3)"
     return INDEX_TITLES[index]
-
-
-def is_missing(value: object) -> bool:
-    """None or NaN (pandas puts either in an empty cell)."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def n_pct(n: int, total: int) -> str:

@@ -1,6 +1,7 @@
 """Study dashboard numbers: enrolment funnel, visit compliance, forms outstanding, entry lag.
 
-Visit statuses are the calendar's (`records.visits`: done, due, overdue, missed, not yet due);
+Visit statuses are the calendar's (`records.visits`: done, due, overdue, missed, not yet due, not
+expected after the subject left the study);
 forms count as entered when `records.forms_status` says so (complete, or recorded as not done).
 """
 
@@ -20,6 +21,8 @@ from study.schema import StudyDefinition
 
 RESOLVED_FORM_STATES = ("complete", "not_done")
 _COMPLIANCE = ("done", "out of window", "due", "overdue", "missed")
+NOT_EXPECTED = "not expected (left the study)"
+"""Scheduled visits after a withdrawal, loss to follow-up or death: never overdue (§3.3 (d))."""
 
 
 def funnel(data: StudyData) -> pd.DataFrame:
@@ -56,13 +59,15 @@ def _scheduled(measures: pd.DataFrame, study: StudyDefinition) -> pd.DataFrame:
 
 def compliance(measures: pd.DataFrame, study: StudyDefinition) -> pd.DataFrame:
     """Scheduled visits of dosed subjects by status, per visit and in total."""
-    rows = _scheduled(measures, study)
-    rows = rows[rows["compliance"].isin(_COMPLIANCE)]
+    every = _scheduled(measures, study)
+    rows = every[every["compliance"].isin(_COMPLIANCE)]
     table = pd.crosstab(rows["visit_code"], rows["compliance"]).reindex(columns=list(_COMPLIANCE))
-    order = [v.code for v in study.visits if v.code in table.index]
+    order = [v.code for v in study.visits if v.code in set(every["visit_code"])]
     table = table.reindex(order).fillna(0).astype(int)
-    table.loc["All visits"] = table.sum()
+    gone = every[every["compliance"] == "not_expected"].groupby("visit_code").size()
     table.insert(0, "expected so far", table.sum(axis=1))
+    table[NOT_EXPECTED] = [int(gone.get(code, 0)) for code in table.index]
+    table.loc["All visits"] = table.sum()
     return table.rename_axis("Visit").reset_index()
 
 

@@ -16,12 +16,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from records.cells import missing
 from records.derived import age_on, derive_labs
 from records.instruments import PGA_CODE
-from records.outcomes.catalogue import MEASURES, is_missing
+from records.outcomes.catalogue import MEASURES
 from records.outcomes.source import ClinicalData
 from records.outcomes.steroids import dose_on, subject_series
-from records.visits import calendar_status, visit_window_dates
+from records.visits import calendar_status, left_study_on, visit_window_dates
 from scoring import bilag, labs, pga, promis, rand36, sledai
 from scoring.dates import study_day
 from scoring.errors import ScoringInputError
@@ -32,6 +33,10 @@ BILAG_GRADE_COLUMNS = {domain: f"bilag_{domain}" for domain in bilag.DOMAINS}
 _GI_CODES = (*bilag.ITEMS_BY_DOMAIN["gastrointestinal"], "BILAG96", "BILAG96S")
 _LAB_ANALYTES = {"C3": "c3", "C4": "c4"}
 _SEROLOGY = {"C3": "c3", "C4": "c4", "DSDNA": "dsdna"}
+_PEOPLE = (
+    *("subject_id", "subject", "sex", "birth_date", "birth_year", "consent_date", "dose_date"),
+    *("status", "status_date"),
+)
 
 
 def _sledai(study: StudyDefinition, values: Mapping[str, str]) -> dict[str, Any]:
@@ -113,7 +118,7 @@ def _instrument_values(data: ClinicalData, study: StudyDefinition) -> pd.DataFra
 
 def _in_study_unit(row: Any, target: str | None) -> float | None:
     """A serology value in the study definition's entry unit (exact conversion, spec §7)."""
-    if is_missing(row.unit) or target is None or row.unit == target:
+    if missing(row.unit) or target is None or row.unit == target:
         return float(row.value_num)
     analyte = _LAB_ANALYTES.get(row.test_code)
     try:
@@ -126,11 +131,11 @@ def _visit_labs(
     tests: Mapping[str, Any], person: Mapping[str, Any], units: Mapping[str, str | None]
 ) -> dict[str, Any]:
     """eGFR and UPCR g/g as the lab form derives them (`derive_labs`), and the serology."""
-    dates = [r.collected_on for r in tests.values() if not is_missing(r.collected_on)]
+    dates = [r.collected_on for r in tests.values() if not missing(r.collected_on)]
     when = dates[0] if dates else person["actual_date"]
-    birth = None if is_missing(person["birth_date"]) else person["birth_date"]
-    year = None if is_missing(person["birth_year"]) else int(person["birth_year"])
-    age = None if is_missing(when) else age_on(birth, year, when)
+    birth = None if missing(person["birth_date"]) else person["birth_date"]
+    year = None if missing(person["birth_year"]) else int(person["birth_year"])
+    age = None if missing(when) else age_on(birth, year, when)
     kidney = {c: (float(r.value_num), r.unit) for c, r in tests.items() if c in ("CREAT", "UPCR")}
     derived = derive_labs(person["sex"], age, kidney).values
     values = {"egfr": derived.get("EGFR"), "upcr": derived.get("UPCR_G_PER_G")}
@@ -161,10 +166,11 @@ def _schedule(frame: pd.DataFrame, study: StudyDefinition, today: Any) -> pd.Dat
     out = []
     for row in frame.itertuples(index=False):
         vdef = study.visit(row.visit_code)
-        dose = None if is_missing(row.dose_date) else row.dose_date
+        dose = None if missing(row.dose_date) else row.dose_date
         target, start, end = visit_window_dates(vdef, dose, row.consent_date, screening)
-        status = calendar_status(row, end, start, today)
-        done = not is_missing(row.actual_date)
+        left = left_study_on(vdef, row.subject_status, row.status_date, today)
+        status = calendar_status(row, end, start, today, left)
+        done = not missing(row.actual_date)
         day = study_day(row.actual_date, dose) if done and dose else None
         out.append((vdef.target_day, target, end, status, day))
     columns = ["target_day", "target_date", "window_end", "calendar_status", "study_day"]
@@ -175,9 +181,7 @@ def visit_measures(
     data: ClinicalData, study: StudyDefinition, series: dict[int, SteroidSeries] | None = None
 ) -> pd.DataFrame:
     """One row per visit of every subject with each catalogue measure (NaN = missing)."""
-    people = data.subjects[
-        ["subject_id", "subject", "sex", "birth_date", "birth_year", "consent_date", "dose_date"]
-    ]
+    people = data.subjects[list(_PEOPLE)].rename(columns={"status": "subject_status"})
     frame = data.visits.merge(people, on="subject_id", how="inner")
     frame = frame.rename(columns={"visit_status": "status"})  # calendar_status reads it
     frame = pd.concat([frame, _schedule(frame, study, data.today)], axis=1)

@@ -14,13 +14,19 @@ from typing import Any
 
 import pandas as pd
 
+from records.cells import missing
 from records.outcomes.baseline import baseline_rule, baselines
-from records.outcomes.catalogue import is_missing
 from records.outcomes.events import EventContext, events_at, rules_of
 from records.outcomes.measures import BILAG_GRADE_COLUMNS
 from scoring import flares, renal, responders
 from scoring.errors import ScoringInputError
-from scoring.verdict import IntercurrentEvents, NonResponseRules, ResponseResult
+from scoring.verdict import (
+    ATTAINMENT_RULES,
+    IntercurrentEvents,
+    NonResponseRules,
+    ResponseResult,
+    rule_components,
+)
 from study.schema import StudyDefinition
 
 NOT_EVALUABLE = "not evaluable"
@@ -45,6 +51,8 @@ KEY_COLUMNS = (
 )
 
 Cell = tuple[int, int, str]
+RENAL_RULES = ("rescue_therapy", *ATTAINMENT_RULES)
+"""§3.3 (b)–(d) for the KDIGO renal response (LLDAS and DORIS read rescue as disallowed therapy)."""
 
 
 @dataclass(frozen=True)
@@ -73,16 +81,16 @@ def label(result: ResponseResult) -> str:
 
 
 def _grades(row: dict[str, Any]) -> dict[str, str] | None:
-    found = {d: row[c] for d, c in BILAG_GRADE_COLUMNS.items() if not is_missing(row.get(c))}
+    found = {d: row[c] for d, c in BILAG_GRADE_COLUMNS.items() if not missing(row.get(c))}
     return found if len(found) == len(BILAG_GRADE_COLUMNS) else None
 
 
 def _int(value: Any) -> int | None:
-    return None if is_missing(value) else int(value)
+    return None if missing(value) else int(value)
 
 
 def _num(value: Any) -> float | None:
-    return None if is_missing(value) else float(value)
+    return None if missing(value) else float(value)
 
 
 @dataclass(frozen=True)
@@ -97,7 +105,7 @@ class _Inputs:
 
 
 def _descriptors(row: dict[str, Any]) -> tuple[str, ...] | None:
-    return None if is_missing(row.get("sledai")) else tuple(row["sledai_descriptors"] or ())
+    return None if missing(row.get("sledai")) else tuple(row["sledai_descriptors"] or ())
 
 
 def _sri_bicla(x: _Inputs) -> dict[str, Any]:
@@ -106,8 +114,8 @@ def _sri_bicla(x: _Inputs) -> dict[str, Any]:
         "visit_sledai": _int(x.now["sledai"]),
         "baseline_bilag": _grades(x.base),
         "visit_bilag": _grades(x.now),
-        "baseline_pga": None if is_missing(x.base.get("pga_text")) else x.base["pga_text"],
-        "visit_pga": None if is_missing(x.now["pga_text"]) else x.now["pga_text"],
+        "baseline_pga": None if missing(x.base.get("pga_text")) else x.base["pga_text"],
+        "visit_pga": None if missing(x.now["pga_text"]) else x.now["pga_text"],
         "events": x.events,
         "rules": x.rules,
     }
@@ -122,20 +130,24 @@ def _lldas(x: _Inputs) -> ResponseResult:
     return responders.lldas(
         descriptors=_descriptors(x.now),
         previous_descriptors=_descriptors(x.prev),
-        pga=None if is_missing(x.now["pga_text"]) else x.now["pga_text"],
+        pga=None if missing(x.now["pga_text"]) else x.now["pga_text"],
         prednisone_mg=_num(x.now["prednisone_mg"]),
         gi_or_haemolysis=None if now_grades is None else bool(x.now["gi_haemolysis"]),
         new_bilag_activity=new_bilag,
-        disallowed_therapy=x.events.rescue_therapy,
+        disallowed_therapy=x.events.rescue_therapy and x.rules.rescue_therapy,
+        events=x.events,
+        rules=x.rules,
     )
 
 
 def _doris(x: _Inputs) -> ResponseResult:
     return responders.doris(
         descriptors=_descriptors(x.now),
-        pga=None if is_missing(x.now["pga_text"]) else x.now["pga_text"],
+        pga=None if missing(x.now["pga_text"]) else x.now["pga_text"],
         prednisone_mg=_num(x.now["prednisone_mg"]),
-        disallowed_therapy=x.events.rescue_therapy,
+        disallowed_therapy=x.events.rescue_therapy and x.rules.rescue_therapy,
+        events=x.events,
+        rules=x.rules,
     )
 
 
@@ -145,7 +157,7 @@ def _sfi(x: _Inputs) -> ResponseResult:
         previous_sledai=_int(x.prev.get("sledai")),
         current_sledai=_int(x.now["sledai"]),
         previous_pga=x.prev.get("pga_text") or None,
-        current_pga=None if is_missing(x.now["pga_text"]) else x.now["pga_text"],
+        current_pga=None if missing(x.now["pga_text"]) else x.now["pga_text"],
         previous_prednisone_mg=_num(x.prev.get("prednisone_mg")),
         current_prednisone_mg=_num(x.now["prednisone_mg"]),
         weight_kg=_num(x.now.get("weight_kg")),
@@ -157,7 +169,15 @@ def _sfi(x: _Inputs) -> ResponseResult:
 
 
 def _kdigo(x: _Inputs) -> ResponseResult:
-    """KDIGO 2024 renal response vs baseline, reported as early (spec §7.3 [DESIGN])."""
+    """KDIGO 2024 renal response vs baseline, reported as early (spec §7.3 [DESIGN]); "no
+    response" once rescue, a steroid increase or withdrawal fired (§3.3: every index alike)."""
+    failed = [c for c in rule_components(x.events, x.rules, RENAL_RULES) if c.met is False]
+    if failed:
+        names = ", ".join(c.name for c in failed)
+        summary = f"KDIGO 2024 (early, vs baseline): no response ({names})"
+        reasons = (summary, *(c.reason for c in failed))
+        decided = ("no_response", *(c.name for c in failed))
+        return ResponseResult("KDIGO", False, decided, tuple(failed), (), reasons)
     base_upcr, now_upcr = _num(x.base.get("upcr")), _num(x.now["upcr"])
     result = renal.kdigo_2024_response(
         None if base_upcr is None else renal.Upcr(base_upcr, "g/g"),
@@ -166,12 +186,12 @@ def _kdigo(x: _Inputs) -> ResponseResult:
         _num(x.now["egfr"]),
     )
     responder = {"complete": True, "partial": True, "no_response": False}.get(result.category)
-    missing = tuple(r.split(": ", 1)[1] for r in result.reasons if r.startswith("missing input"))
+    absent = tuple(r.split(": ", 1)[1] for r in result.reasons if r.startswith("missing input"))
     summary = (
         f"KDIGO 2024 (early, vs baseline): {_KDIGO_WORDS.get(result.category, 'not evaluable')}"
     )
     return ResponseResult(
-        "KDIGO", responder, (result.category,), (), missing, (summary, *result.reasons)
+        "KDIGO", responder, (result.category,), (), absent, (summary, *result.reasons)
     )
 
 
@@ -214,7 +234,7 @@ def _evaluated(measures: pd.DataFrame, study: StudyDefinition, ctx: EventContext
     rows = measures[measures["visit_code"].isin(wanted) & measures["dose_date"].notna()]
     happened = rows["calendar_status"].isin(("done", "missed", "overdue"))
     after_withdrawal = [
-        sid in ctx.withdrawn and (is_missing(target) or ctx.withdrawn[sid] <= target)
+        sid in ctx.withdrawn and (missing(target) or ctx.withdrawn[sid].on <= target)
         for sid, target in zip(rows["subject_id"], rows["target_date"], strict=True)
     ]
     return rows[happened | pd.Series(after_withdrawal, index=rows.index, dtype=bool)]
@@ -226,7 +246,7 @@ def _previous(measures: pd.DataFrame) -> dict[int, dict[str, Any]]:
     records.sort(
         key=lambda r: (
             r["subject_id"],
-            date.max if is_missing(r["actual_date"]) else r["actual_date"],
+            date.max if missing(r["actual_date"]) else r["actual_date"],
             r["visit_order"],
             r["sequence"],
         )
@@ -235,7 +255,7 @@ def _previous(measures: pd.DataFrame) -> dict[int, dict[str, Any]]:
     last: dict[int, dict[str, Any]] = {}
     for row in records:
         previous[int(row["visit_id"])] = last.get(int(row["subject_id"]), {})
-        if not is_missing(row["sledai"]):
+        if not missing(row["sledai"]):
             last[int(row["subject_id"])] = row
     return previous
 

@@ -17,7 +17,7 @@ from records.outcomes.events import EventContext, event_context
 from records.outcomes.measures import visit_measures
 from records.outcomes.responses import ResponseTable, response_table
 from records.outcomes.source import ClinicalData, StudyData, load_study_data
-from records.outcomes.steroids import subject_series
+from records.outcomes.steroids import steroid_issues, subject_series
 from scoring.steroids import SteroidSeries
 from study.schema import StudyDefinition
 
@@ -34,6 +34,7 @@ class Outcomes:
     series: dict[int, SteroidSeries]
     events: EventContext
     responses: ResponseTable
+    steroid_issues: pd.DataFrame
 
     @property
     def safety_n(self) -> int:
@@ -52,6 +53,7 @@ class Derived:
     series: dict[int, SteroidSeries]
     measures: pd.DataFrame
     events: EventContext
+    steroid_issues: pd.DataFrame
 
     def responses(self, study: StudyDefinition, ks: tuple[int, ...] = (4,)) -> ResponseTable:
         """SRI-k (each k in `ks`), BICLA, LLDAS, DORIS, SFI and KDIGO at every evaluated visit."""
@@ -62,7 +64,8 @@ def derive(data: ClinicalData, study: StudyDefinition) -> Derived:
     """The per-visit measures and intercurrent-event context of one data snapshot."""
     series = subject_series(data)
     measures = visit_measures(data, study, series)
-    return Derived(series, measures, event_context(data, study, series))
+    issues = steroid_issues(data)
+    return Derived(series, measures, event_context(data, study, series), issues)
 
 
 def build_outcomes(wb: Workbench, today: date | None = None) -> Outcomes:
@@ -80,4 +83,5 @@ def build_outcomes(wb: Workbench, today: date | None = None) -> Outcomes:
         series=derived.series,
         events=derived.events,
         responses=derived.responses(wb.study),
+        steroid_issues=derived.steroid_issues,
     )

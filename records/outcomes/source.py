@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, func, select
+from sqlalchemy.orm import Session
 
 from models import (
     Assessment,
@@ -24,8 +25,7 @@ from models import (
     Visit,
     VitalSign,
 )
-from models.db import read_session
-from records.adverse_events import FIELDS, list_adverse_events
+from records.adverse_events import FIELDS, adverse_events_in
 from records.context import Workbench
 from records.eligibility import status_in
 from records.forms_status import form_states
@@ -146,7 +146,7 @@ def _medications(conn: Connection) -> pd.DataFrame:
     return _read(conn, select(cm).order_by(cm.c.subject_id, cm.c.start, cm.c.id))
 
 
-def _adverse_events(wb: Workbench) -> pd.DataFrame:
+def _adverse_events(session: Session, wb: Workbench) -> pd.DataFrame:
     """Every AE with the TEAE and seriousness derivations of `records.adverse_events` (§9.4–9.5)."""
     rows = [
         {
@@ -159,19 +159,18 @@ def _adverse_events(wb: Workbench) -> pd.DataFrame:
             "teae_certain": ae.teae_certain,
             "teae_reason": "; ".join(ae.teae_reasons),
         }
-        for ae in list_adverse_events(wb)
+        for ae in adverse_events_in(session, wb)
     ]
     columns = ["id", "subject_id", "sequence", *FIELDS, "serious", "teae", "teae_certain"]
     return pd.DataFrame(rows, columns=[*columns, "teae_reason"])
 
 
-def _eligibility(wb: Workbench) -> pd.DataFrame:
+def _eligibility(session: Session, wb: Workbench) -> pd.DataFrame:
     """Eligibility status per subject as dosing checks it (`records.eligibility.status_in`)."""
-    with read_session(wb.engine) as session:
-        rows = [
-            (s.id, (found := status_in(session, wb, s)).status, found.override is not None)
-            for s in session.scalars(select(Subject))
-        ]
+    rows = [
+        (s.id, (found := status_in(session, wb, s)).status, found.override is not None)
+        for s in session.scalars(select(Subject))
+    ]
     return pd.DataFrame(rows, columns=["subject_id", "eligibility", "override"])
 
 
@@ -248,15 +247,16 @@ def read_clinical_data(
 
 
 def load_study_data(wb: Workbench, today: date | None = None) -> StudyData:
-    """Read every frame the outcome builders need, in one read transaction (one snapshot)."""
-    with wb.engine.connect() as conn:
+    """Read every frame the outcome builders need, in one read transaction (one snapshot):
+    the ORM reads (adverse events, eligibility) run in a session bound to the same connection."""
+    with wb.engine.connect() as conn, Session(bind=conn) as session:
         core = read_clinical_data(conn, wb.study, today)
         subject_ids = [int(s) for s in core.subjects["subject_id"]]
         return StudyData(
             **{f.name: getattr(core, f.name) for f in fields(core)},
             forms=_forms(conn, wb, subject_ids),
-            adverse_events=_adverse_events(wb),
-            eligibility=_eligibility(wb),
+            adverse_events=_adverse_events(session, wb),
+            eligibility=_eligibility(session, wb),
             doses=_doses(conn),
             entries=_entries(conn, wb),
         )

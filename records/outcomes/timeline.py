@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from records.outcomes.catalogue import MEASURE_BY_KEY, MEASURES, is_missing
+from records.cells import missing
+from records.outcomes.catalogue import MEASURE_BY_KEY, MEASURES
 from records.outcomes.measures import BILAG_GRADE_COLUMNS
 from records.outcomes.snapshot import Outcomes
 from records.outcomes.source import StudyData
@@ -54,7 +55,7 @@ def steroid_steps(
     """Daily prednisone-equivalent as change points (for a step line) and the pulse days (§6.2)."""
     steps: list[tuple[int, float]] = []
     pulses: list[tuple[int, float]] = []
-    if series is not None and not is_missing(dose_date):
+    if series is not None and not missing(dose_date):
         last = None
         for i, day in enumerate(series.days):
             mg = day.prednisone_equivalent_mg
@@ -70,7 +71,7 @@ def steroid_steps(
 
 
 def _day(text: Any, dose_date: Any) -> int | None:
-    if is_missing(text) or is_missing(dose_date):
+    if missing(text) or missing(dose_date):
         return None
     return study_day(parse_partial_date(str(text)).earliest().date(), dose_date)
 
@@ -160,7 +161,7 @@ def casebook(outcomes: Outcomes, subject_id: int) -> Casebook:
     steps, pulses = steroid_steps(outcomes.series.get(subject_id), dose)
     return Casebook(
         subject=label,
-        dosed=not is_missing(dose),
+        dosed=not missing(dose),
         table=table.rename(columns=CASEBOOK_COLUMNS).reset_index(drop=True),
         measures=long_measures(rows, [m.key for m in MEASURES]),
         bilag=bilag_cells(rows),

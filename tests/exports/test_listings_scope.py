@@ -174,3 +174,25 @@ def test_a_listing_longer_than_a_sheet_continues_on_more_sheets(study_wb, monkey
         assert tables[name].header_lines[-1].startswith(f"Part {parts.index(name) + 1} of ")
         assert sheet_digest(tables[name].labels, tables[name].rows) == cover[name][4]
     assert "Audit trail (2)" in {r.name for r in export.sheets}
+
+
+def test_the_audit_trail_is_not_cut_by_the_data_cut_and_the_cover_counts_it(study_wb):
+    """Issue #10 defect 6: with a data cut (2025-04-30) the audit sheet held 0 rows, entered
+    after the cut, while the listings showed the values those rows wrote."""
+    options = ListingOptions(data_cut=CUT, include_audit=True)
+    tables = _tables(build_listings_workbook(study_wb, MONITOR, options))
+    rows = tables["Audit trail"].rows
+    assert len(rows) > 100 and max(r[1][:10] for r in rows) > CUT.isoformat()
+    cover = " ".join(tables["Cover"].header_lines)
+    assert f"audit trail: included, {len(rows)} rows" in cover
+    assert "WARNING" not in cover
+
+
+def test_an_empty_audit_trail_beside_data_is_a_warning_on_the_cover(study_wb):
+    later = date.today() + timedelta(days=2)
+    options = ListingOptions(include_audit=True, audit_from=later)
+    tables = _tables(build_listings_workbook(study_wb, MONITOR, options))
+    assert tables["Audit trail"].rows == []
+    cover = " ".join(tables["Cover"].header_lines)
+    assert "included, 0 rows" in cover
+    assert "WARNING: the audit trail holds 0 rows beside" in cover

@@ -144,3 +144,34 @@ def test_curve_builder_is_a_step_line_with_pulse_marks():
     assert marks[0] == {"type": "line", "interpolate": "step-after"}
     assert marks[1]["shape"] == "triangle-up" and len(spec["layer"]) == 4
     assert frame["pulse_mg"].gt(0).sum() == 1
+
+
+def test_unticked_prednisone_is_recognised_on_the_page(wb):
+    """Issue #10 defect 2: the drug, not only the tick, makes a corticosteroid."""
+    subject = screen(wb)
+    at = page(subject)
+    unticked = {k: v for k, v in PREDNISONE.items() if k != "corticosteroid"}
+    fill(at, unticked | {"drug": "Prednisone 20 mg oral", "dose": "20"})
+    at.button(key="CM__save").click().run()
+    [row] = list_medications(wb, subject.id)
+    assert row.corticosteroid and row.prednisone_equivalent_mg_per_day == 20
+    assert "Today 20 mg/day" in texts(at)
+
+
+def test_a_row_no_outcome_can_count_is_a_warning_on_the_page(wb):
+    """A legacy row without a frequency (written before validation required one, so inserted
+    here with SQL) is shown as a data issue, never skipped silently (issue #10)."""
+    from sqlalchemy import insert
+
+    from models import Medication
+
+    subject = screen(wb)
+    with wb.engine.begin() as conn:
+        conn.execute(insert(Medication).values(
+            subject_id=subject.id, drug="prednisolone", dose=10.0, dose_unit="mg", route="ORAL",
+            start=START, ongoing=True, corticosteroid=True, pulse=False, version_id=1,
+        ))  # fmt: skip
+    at = page(subject)
+    warnings = [w.value for w in at.warning]
+    assert any("Not counted in any steroid outcome" in w and "frequency missing" in w
+               for w in warnings)  # fmt: skip

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pytest
 
+from records.dosing import record_dose
 from records.eligibility import eligibility_status, save_eligibility
 from records.errors import ConflictError, ValidationFailed
 from tests.records.conftest import TODAY, all_met, counts, screen
+from tests.records.test_outcomes_data import Trial
 
 
 def save(wb, actor, visit_id, values, **kw):
@@ -88,3 +92,38 @@ def test_edit_needs_reason_and_version(wb, actor, subject):
 def test_age_outside_study_limits_is_a_warning(wb, actor):
     old = screen(wb, actor, "001-009", birth_date="1940-01-01")
     assert "outside the study's 18–75 years" in eligibility_status(wb, old.id).warnings[0]
+
+
+def test_an_answer_the_data_contradict_blocks_dosing_without_the_override(wb, actor):
+    """Issue #10 defect 5: "eGFR ≥ 30 met" was accepted while the screening creatinine gives
+    24; the system now evaluates the criteria it can and names the contradiction."""
+
+    trial = Trial(wb, actor)
+    sid = trial.subject("060-001")
+    scr = trial.visit(sid, "SCR", -10)
+    trial.labs(scr, "CHEM", {"CREAT": 2.5})  # female, 44: eGFR 23.7
+    answers = {c.code: "Y" if c.kind == "inclusion" else "N" for c in wb.study.eligibility}
+    save_eligibility(wb, actor, visit_id=scr, values=answers, today=date(2025, 12, 1))
+    status = eligibility_status(wb, sid)
+    assert status.status == "not_eligible"
+    [failed] = status.failing
+    assert failed.code == "IN04" and failed.answer == "Y"
+    assert "eGFR 24 (CKD-EPI 2021) from screening creatinine 2.5" in (failed.contradicted_by or "")
+    assert "IN04 answered met but the data say otherwise" in status.summary
+    v1 = trial.visit_id(sid, "V1")
+    dose = {"lot": "L1", "cells_total": 1e8, "started_at": datetime(2025, 3, 3, 10, 0)}
+    with pytest.raises(ValidationFailed) as refused:
+        record_dose(wb, actor, visit_id=v1, values=dose)
+    assert "eGFR 24" in refused.value.errors["eligibility_override"]
+    record_dose(wb, actor, visit_id=v1, values=dose, eligibility_override="nephrologist: stable")
+    assert eligibility_status(wb, sid).override == "nephrologist: stable"
+
+
+def test_data_within_the_limits_do_not_contradict(wb, actor):
+    trial = Trial(wb, actor)
+    sid = trial.subject("060-002")
+    scr = trial.visit(sid, "SCR", -10)
+    trial.labs(scr, "CHEM", {"CREAT": 0.9})
+    answers = {c.code: "Y" if c.kind == "inclusion" else "N" for c in wb.study.eligibility}
+    save_eligibility(wb, actor, visit_id=scr, values=answers, today=date(2025, 12, 1))
+    assert eligibility_status(wb, sid).eligible

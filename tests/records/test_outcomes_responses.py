@@ -101,12 +101,14 @@ def test_a_subject_with_no_post_baseline_visit_yet(wb, actor):
     assert o.measures.query("visit == 'V2'")["calendar_status"].iloc[0] == "not_yet_due"
 
 
-def test_steroid_ceiling_and_rescue_rules_fire(wb, actor):
+def test_steroid_increase_and_rescue_rules_fire_naming_their_records(wb, actor):
+    """spec §3.3 (b), (c) revised: a dose above the day-1 dose (0 mg) fails V5; the IV pulse
+    after day 1 fails V6; each reason names the record; the absolute ceiling is off."""
     trial = Trial(wb, actor)
     subject = trial.subject("005-001")
     trial.dose(subject)
     trial.activity(trial.visit_id(subject, "V1"), present=("arthritis", "rash", "pleurisy"))
-    trial.steroid(subject, 20, "2025-03-01", stop="2025-03-10")
+    trial.steroid(subject, 20, "2025-03-05", stop="2025-03-10")
     trial.steroid(subject, 500, "2025-03-20", frequency="ONCE", route="INTRAVENOUS", pulse=True,
                   drug="methylprednisolone", stop="2025-03-20")  # fmt: skip
     trial.activity(trial.visit(subject, "V5", 14), pga="1.00")
@@ -114,9 +116,15 @@ def test_steroid_ceiling_and_rescue_rules_fire(wb, actor):
     o = build_outcomes(wb, TODAY)
     v5 = _cell(o, subject, "V5", "SRI-4")[1]
     v6 = _cell(o, subject, "V6", "SRI-4")[1]
-    assert "rule:steroid_ceiling" in v5.decided_by and "rule:rescue_therapy" not in v5.decided_by
+    assert v5.decided_by == ("rule:steroid_above_baseline",)
+    assert "20 mg/day prednisone-equivalent on 2025-03-05 above the day-1 dose 0 mg/day" in (
+        " ".join(v5.reasons)
+    )
+    assert "prednisone 20 mg QD ORAL 2025-03-05–2025-03-10" in " ".join(v5.reasons)
     assert "rule:rescue_therapy" in v6.decided_by
-    assert any("above 10.0 mg/day" in line for line in rules_text(wb.study))
+    assert "IV/IM corticosteroid pulse: medication" in " ".join(v6.reasons)
+    assert any(line.startswith("off · steroid ceiling") for line in rules_text(wb.study))
+    assert any(line.startswith("on · steroid increase") for line in rules_text(wb.study))
 
 
 def test_status_grid_is_subject_by_visit(built):

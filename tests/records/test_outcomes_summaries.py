@@ -118,7 +118,9 @@ def test_funnel_and_compliance(built):
     assert funnel["Early termination / lost / died"] == 1 and funnel["In follow-up"] == 1
     compliance = dashboard.compliance(o.measures, o.study).set_index("Visit")
     assert compliance.loc["V1", "done"] == 2 and compliance.loc["V2", "overdue"] == 2
-    assert compliance.loc["All visits", "expected so far"] == 22
+    # B left on day 20: V6–V11 are not expected (issue #10), neither overdue nor counted.
+    assert compliance.loc["All visits", "expected so far"] == 16
+    assert compliance.loc["All visits", dashboard.NOT_EXPECTED] == 6
 
 
 def test_outstanding_forms_and_grid(built):

@@ -174,7 +174,7 @@ class TestNonResponseRules:
         [
             (IntercurrentEvents(assessment_missing=True), "rule:missing_assessment"),
             (IntercurrentEvents(rescue_therapy=True), "rule:rescue_therapy"),
-            (IntercurrentEvents(days_above_steroid_ceiling=1), "rule:steroid_ceiling"),
+            (IntercurrentEvents(steroid_above_baseline=True), "rule:steroid_above_baseline"),
             (IntercurrentEvents(withdrawn_or_died=True), "rule:withdrawal"),
         ],
     )
@@ -184,6 +184,35 @@ class TestNonResponseRules:
         result = responders.sri(**sri_inputs(), events=events)
         assert result.responder is False
         assert result.decided_by == (rule,)
+
+    def test_the_absolute_ceiling_is_off_by_default(self) -> None:
+        """spec §3.3 (c), revised: the fixed ceiling is an option, off unless the study sets it."""
+        events = IntercurrentEvents(days_above_steroid_ceiling=20)
+        assert responders.sri(**sri_inputs(), events=events).responder is True
+        rules = NonResponseRules(steroid_ceiling=True)
+        result = responders.sri(**sri_inputs(), events=events, rules=rules)
+        assert result.decided_by == ("rule:steroid_ceiling",)
+
+    def test_the_reason_names_the_record_that_fired_the_rule(self) -> None:
+        record = "medication 7: cyclophosphamide 500 mg from 2025-03-01"
+        events = IntercurrentEvents(rescue_therapy=True, records=(("rescue_therapy", record),))
+        result = responders.sri(**sri_inputs(), events=events)
+        fired = next(c for c in result.components if c.name == "rule:rescue_therapy")
+        assert fired.met is False and record in fired.reason
+
+    def test_withdrawal_makes_lldas_and_doris_not_attained_with_the_reason(self) -> None:
+        """spec §3.3 (d): after withdrawal LLDAS and DORIS are "not attained", never "not
+        evaluable", even with every input missing."""
+        events = IntercurrentEvents(withdrawn_or_died=True, records=(("withdrawal", "died"),))
+        lldas = responders.lldas(
+            descriptors=None, previous_descriptors=None, pga=None, prednisone_mg=None,
+            gi_or_haemolysis=None, events=events,
+        )  # fmt: skip
+        doris = responders.doris(descriptors=None, pga=None, prednisone_mg=None, events=events)
+        for result in (lldas, doris):
+            assert result.responder is False
+            assert result.decided_by == ("rule:withdrawal",)
+            assert "died" in " ".join(result.reasons)
 
     def test_rule_decides_when_the_assessment_is_missing(self) -> None:
         result = responders.sri(
@@ -202,7 +231,7 @@ class TestNonResponseRules:
         assert "rule:rescue_therapy" not in [c.name for c in result.components]
 
     def test_steroid_rule_counts_days(self) -> None:
-        rules = NonResponseRules(steroid_ceiling_days=7)
+        rules = NonResponseRules(steroid_ceiling=True, steroid_ceiling_days=7)
         six = responders.sri(
             **sri_inputs(), events=IntercurrentEvents(days_above_steroid_ceiling=6), rules=rules
         )

@@ -26,7 +26,8 @@ FIELDS = (
         "Corticosteroid",
         "flag",
         section="Medication",
-        help="Converted to a prednisone-equivalent dose (spec/scoring.md §6.1)",
+        help="Converted to a prednisone-equivalent dose (spec/scoring.md §6.1); also recognised "
+        "from the drug",
     ),
     Field("dose", "Dose per administration", "number", section="Dose"),
     Field("dose_unit", "Unit (mg for corticosteroids)", section="Dose"),
@@ -77,15 +78,25 @@ def table(rows: list[MedicationRead]) -> pd.DataFrame:
                 "Route": r.route,
                 "Frequency": r.frequency,
                 "Start": r.start,
-                "Stop": r.stop or "ongoing",
+                "Stop": r.stop or ("single dose" if r.frequency == "ONCE" else "ongoing"),
                 "Steroid": "yes" if r.corticosteroid else "",
                 "Pulse": "yes" if r.pulse else "",
                 "Prednisone eq. mg/day": r.prednisone_equivalent_mg_per_day,
                 "How": r.prednisone_reason or "",
+                "Data issue": r.steroid_issue or "",
             }
             for r in rows
         ]
     )
+
+
+def issues(rows: list[MedicationRead]) -> None:
+    """Warn about corticosteroid rows no steroid outcome can count (never skipped silently)."""
+    for row in rows:
+        if row.steroid_issue:
+            st.warning(
+                f"Not counted in any steroid outcome: {row.steroid_issue}", icon=":material/report:"
+            )
 
 
 def curve(wb: Workbench, subject_id: int, dose_date: Any) -> None:
