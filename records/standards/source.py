@@ -7,6 +7,7 @@ transaction, `records.listings`), so a listing and its tabulation never disagree
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
@@ -65,13 +66,13 @@ class SdtmSource:
 
     def visitnum(self, code: Any, sequence: Any = 1) -> float | None:
         """VISITNUM: Vn → n, screening 0, early termination 90, unscheduled 99; repeats +0.1."""
-        vdef = self._visits.get(str(code))
-        if vdef is None:
-            return None
-        match = _NUMBERED.match(vdef.code)
-        base = float(match.group(1)) if match else VISIT_NUMBERS.get(vdef.kind, 98.0)
-        seq = 1 if timing.missing(sequence) else int(sequence)
-        return round(base + (seq - 1) / 10, 1)
+        return visit_number(self._visits, code, sequence)
+
+    @staticmethod
+    def visitnum_for(study: StudyDefinition) -> Callable[[Any, Any], float | None]:
+        """The VISITNUM rule of a study, for builders that have no listings (ADaM)."""
+        visits = {v.code: v for v in study.visits}
+        return lambda code, sequence=1: visit_number(visits, code, sequence)
 
     def visit_name(self, code: Any) -> str | None:
         """VISIT: the visit name of the study definition, in ASCII."""
@@ -81,6 +82,17 @@ class SdtmSource:
     @cached_property
     def _visits(self) -> dict[str, VisitDef]:
         return {v.code: v for v in self.study.visits}
+
+
+def visit_number(visits: dict[str, VisitDef], code: Any, sequence: Any = 1) -> float | None:
+    """VISITNUM of a visit code and repeat number (None for a code the study does not know)."""
+    vdef = visits.get(str(code))
+    if vdef is None:
+        return None
+    match = _NUMBERED.match(vdef.code)
+    base = float(match.group(1)) if match else VISIT_NUMBERS.get(vdef.kind, 98.0)
+    seq = 1 if timing.missing(sequence) else int(sequence)
+    return round(base + (seq - 1) / 10, 1)
 
 
 def identifiers(domain: str) -> tuple[Variable, ...]:

@@ -103,7 +103,7 @@ _DS = (
     Variable("DSSEQ", "Sequence Number", "integer", core="Req", origin="Derived"),
     Variable("DSTERM", "Reported Term for the Disposition Event", core="Req"),
     Variable("DSDECOD", "Standardized Disposition Term", core="Req", origin="Derived",
-             codelist="NCOMPLT", method="Status mapped to NCOMPLT; for early termination the "
+             codelist="DSDECOD", method="Status mapped to NCOMPLT; for early termination the "
              "CT term named in the recorded reason, else OTHER"),
     Variable("DSCAT", "Category for Disposition Event", codelist="DSCAT", core="Exp",
              origin="Assigned"),

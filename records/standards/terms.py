@@ -9,8 +9,10 @@ records §4.5; the offline build cannot verify them against a dated CT package (
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from records.standards.model import Dataset
 from study.schema import StudyDefinition
 
 CT_VERSION = "SDTM CT 2026-03-27 (names and C-codes after spec/records.md §4.5)"
@@ -61,6 +63,8 @@ def codelists(study: StudyDefinition) -> dict[str, Codelist]:
     for name, source in STUDY_LISTS.items():
         terms = study.codelists.get(source, ())
         out[name] = Codelist(name, C_CODES.get(name), tuple(terms))
+    milestone = (("INFORMED CONSENT OBTAINED", "Informed consent obtained"),)
+    out["DSDECOD"] = Codelist("DSDECOD", None, out["NCOMPLT"].terms + milestone)
     return out
 
 
@@ -107,3 +111,39 @@ def ds_decod(status: str, reason: object, allowed: frozenset[str]) -> str:
         if term in text and term not in ("COMPLETED", "SCREEN FAILURE"):
             return term
     return "OTHER"
+
+
+def derived_text(text: str, limit: int = 200) -> str:
+    """Text the workbench itself wrote (reasons, rules) in ASCII within `limit` characters."""
+    plain = ascii_text(text).encode("ascii", "replace").decode("ascii")
+    return plain if len(plain) <= limit else plain[: limit - 3] + "..."
+
+
+def data_codelists(datasets: Iterable[Dataset], base: dict[str, Codelist]) -> dict[str, Codelist]:
+    """`base` plus one codelist per other codelist name the variables use, with the values in
+    the data: test codes decoded by their test names (CT C-code where one exists)."""
+    out = dict(base)
+    for d in datasets:
+        for v in d.variables:
+            if v.codelist is None or v.codelist in base or v.name not in d.frame.columns:
+                continue
+            decodes = _decodes(d, v.name)
+            known = dict(out[v.codelist].terms) if v.codelist in out else {}
+            for code, decode in decodes.items():
+                known.setdefault(code, decode)
+            out[v.codelist] = Codelist(
+                v.codelist, C_CODES.get(v.codelist), tuple(sorted(known.items()))
+            )
+    return out
+
+
+def _decodes(d: Dataset, name: str) -> dict[str, str]:
+    label_of = {"TESTCD": "TEST", "PARAMCD": "PARAM", "ARMCD": "ARM", "ETCD": "ELEMENT",
+                "TSPARMCD": "TSPARM"}  # fmt: skip
+    partner = next((name[: -len(s)] + t if s != name else t for s, t in label_of.items()
+                    if name.endswith(s)), None)  # fmt: skip
+    values = d.frame[name].dropna()
+    if partner and partner in d.frame.columns:
+        pairs = d.frame[[name, partner]].dropna().drop_duplicates(name)
+        return dict(zip(pairs[name], pairs[partner], strict=True))
+    return {str(v): str(v) for v in values.unique()}
