@@ -64,7 +64,7 @@ def adresp(outcomes: Outcomes, studyid: str, visitnum: Any) -> Dataset:
     table = outcomes.with_sri(SRI_KS)
     visits = outcomes.measures.set_index("visit_id")
     rows: list[dict[str, Any]] = []
-    for (sid, vid, index), result in table.cells.items():
+    for (_subject, vid, index), result in table.cells.items():
         visit = visits.loc[vid]
         if index in INDICES:
             rows.append(_verdict(visit, *INDICES[index], result))

@@ -109,8 +109,8 @@ def study_days(d: Dataset, rf: Mapping[str, str | None]) -> list[Finding]:
         wrong = [i for i, (e, g) in enumerate(zip(expected, got, strict=True)) if not _same(e, g)]
         zero = int(pd.Series(got).eq(0).sum())
         if wrong or zero:
-            out.append(Finding(d.name, day_var, "study-day",
-                               f"{len(wrong)} value(s) differ from the rule, {zero} day 0"))  # fmt: skip
+            message = f"{len(wrong)} value(s) differ from the rule, {zero} day 0"
+            out.append(Finding(d.name, day_var, "study-day", message))
     return out
 
 
