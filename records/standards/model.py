@@ -104,6 +104,6 @@ def _texts(column: pd.Series) -> pd.Series:
             return None
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
-        return str(value)
+        return str(value) or None
 
     return pd.Series([text(v) for v in column.tolist()], index=column.index, dtype=object)
