@@ -81,7 +81,7 @@ def _rows(sdtm: SdtmSource, number: str) -> pd.DataFrame:
     done = frame["item_code"].notna()
     p = domain
     frame[f"{p}TESTCD"] = [
-        terms.test_code(str(c), n, instrument) if ok else f"{p}ALL"
+        terms.item_test_code(str(c), n, instrument) if ok else f"{p}ALL"
         for c, n, ok in zip(frame["item_code"], frame["item_no"], done, strict=True)
     ]
     _check_codes(frame, p, number)

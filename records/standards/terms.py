@@ -87,7 +87,7 @@ def ascii_text(text: str) -> str:
     return text.translate(_ASCII)
 
 
-def test_code(item_code: str, item_no: float | None, instrument: str) -> str:
+def item_test_code(item_code: str, item_no: float | None, instrument: str) -> str:
     """An 8-character --TESTCD for an item: SLEDAI-2K items by number, ECG by CDISC code, others
     cleaned of non-alphanumerics, or first word plus initials when still longer than 8."""
     if instrument == "SLEDAI2K" and item_no is not None and item_no == item_no:

@@ -118,3 +118,35 @@ def test_vital_signs_match_the_database(demo_wb, folder):
     with demo_wb.engine.connect() as conn:
         rows = conn.execute(text("SELECT test_code, value_num FROM vitalsign")).all()
     assert sorted(zip(vs["VSTESTCD"], vs["VSSTRESN"], strict=True)) == sorted(rows)
+
+
+def test_manage_py_export_sdtm_writes_the_folder_and_audits_it(demo_wb, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO_ROOT
+
+    url = str(demo_wb.engine.url)
+    out = tmp_path / "submission"
+    done = subprocess.run(
+        [sys.executable, "manage.py", "--db", url, "export", "sdtm", "--out", str(out)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "warning: ADSL.RACE [required]" in done.stderr
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert {
+        "sdtm/dm.xpt",
+        "sdtm/json/dm.json",
+        "sdtm/define.xml",
+        "adam/adsl.xpt",
+        "adam/adresp.xpt",
+        "adam/define.xml",
+        "conformance.txt",
+        "manifest.json",
+    } <= written
+    with demo_wb.engine.connect() as conn:
+        audit = conn.execute(text(
+            "SELECT origin, new_value FROM auditevent WHERE action='export' AND entity='sdtm'"
+        )).all()  # fmt: skip
+    assert audit and audit[-1][0] == "cli" and "sdtm/dm.xpt" in audit[-1][1]
