@@ -87,5 +87,5 @@ def test_dataset_json_v1_1_matches_the_dataset(submission):
     sexes = [row[[c["name"] for c in doc["columns"]].index("SEX")] for row in doc["rows"]]
     assert sexes == dm.frame["SEX"].tolist()
     adsl = dataset_json(submission.adam[0], "LK-23-01")
-    trtsdt = [c for c in adsl["columns"] if c["name"] == "TRTSDT"][0]
+    trtsdt = next(c for c in adsl["columns"] if c["name"] == "TRTSDT")
     assert (trtsdt["dataType"], trtsdt["targetDataType"]) == ("date", "integer")
