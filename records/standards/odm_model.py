@@ -47,8 +47,8 @@ MEDICATION = TableForm("medication", "F.CM", "IG.CM", (
 ), repeat_key="id")  # fmt: skip
 ADVERSE_EVENT = TableForm("adverseevent", "F.AE", "IG.AE", (
     ("term", "text"), ("pt_code", "text"), ("pt", "text"), ("soc_code", "text"),
-    ("soc", "text"), ("onset", "text"), ("end", "text"), ("ongoing", "boolean"),
-    ("severity", "text"), ("ctcae_grade", "integer"), ("serious", "boolean"),
+    ("soc", "text"), ("onset", "text"), ("end", "text"),
+    ("severity", "text"), ("ctcae_grade", "integer"),
     ("sae_death", "boolean"), ("sae_life_threatening", "boolean"),
     ("sae_hospitalisation", "boolean"), ("sae_disability", "boolean"),
     ("sae_congenital_anomaly", "boolean"), ("sae_medically_important", "boolean"),
