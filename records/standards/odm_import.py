@@ -114,10 +114,8 @@ def _assessment(
     wb: Workbench, actor: Actor, vid: int, form: Form, code: str, kind: str, today: date
 ) -> None:
     header = fields(form.groups[0], "IT.ASSESSMENT.")
-    items = fields(form.groups[1], f"IT.{code}.") if len(form.groups) > 1 else {}
-    values = {v.item.removeprefix(f"IT.{code}."): v.value for v in form.groups[1].values} if len(
-        form.groups) > 1 else {}  # fmt: skip
-    del items
+    items = form.groups[1].values if len(form.groups) > 1 else ()
+    values = {v.item.removeprefix(f"IT.{code}."): v.value for v in items}  # codes keep case
     if kind == "eligibility":
         save_eligibility(wb, actor, visit_id=vid, values=values,
                          assessment_date=header.get("assessment_date"),
