@@ -3,6 +3,8 @@ each read through the records use cases and recorded in the audit trail."""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -24,14 +26,23 @@ def export_submission(
     return submission, files
 
 
-def submission_zip(wb: Workbench, actor: Actor, today: date | None = None) -> tuple[bytes, str]:
-    """The package as zip bytes and a file name; audited with the zip's digest."""
-    import hashlib
+@dataclass(frozen=True, slots=True)
+class SubmissionZip:
+    """The zipped package, its file name and SHA-256, and what our conformance checks found."""
 
+    content: bytes
+    file_name: str
+    sha256: str
+    findings: tuple[str, ...]
+
+
+def submission_zip(wb: Workbench, actor: Actor, today: date | None = None) -> SubmissionZip:
+    """The package as one zip (the download button); audited with the zip's digest."""
     submission = read_submission(wb, actor, today)
     content = package_zip(submission)
     name = f"{wb.study.study.protocol}_{wb.study.study.id}_sdtm_adam.zip"
     digest = hashlib.sha256(content).hexdigest()
+    findings = tuple(str(f) for f in submission.findings)
     audit_export(wb, actor, "sdtm", {"file_name": name, "sha256": digest,
-                                     "findings": len(submission.findings)})  # fmt: skip
-    return content, name
+                                     "findings": len(findings)})  # fmt: skip
+    return SubmissionZip(content, name, digest, findings)
