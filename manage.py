@@ -139,7 +139,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.what != "listings":
         from exports.standards_cli import run_standards_export
 
-        return run_standards_export(_workbench(args), _operator(), args.what, Path(args.out))
+        scoped = bool(args.subject or args.data_cut or args.audit)
+        return run_standards_export(
+            _workbench(args), _operator(), args.what, Path(args.out), scoped
+        )
     wb = _workbench(args)
     subjects = tuple(args.subject) if args.subject else None
     options = ListingOptions(

@@ -8,10 +8,17 @@ from pathlib import Path
 from exports.standards import export_submission
 from models import Actor
 from records.context import Workbench
+from records.errors import ValidationFailed
 
 
-def run_standards_export(wb: Workbench, actor: Actor, what: str, out: Path) -> int:
-    """Exit 0 when written (conformance findings are printed as warnings), else raise."""
+def run_standards_export(
+    wb: Workbench, actor: Actor, what: str, out: Path, scoped: bool = False
+) -> int:
+    """Exit 0 when written (conformance findings are printed as warnings), else raise.
+
+    These exports always hold all data: the listing options are refused, not ignored."""
+    if scoped:
+        raise ValidationFailed({"export": "--subject, --data-cut and --audit apply to listings"})
     if what == "odm":
         from exports.odm.archive import export_odm
 

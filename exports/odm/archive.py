@@ -73,7 +73,16 @@ def _admin(
     return location
 
 
-def _clinical(root, study, archive, signed, location) -> None:  # type: ignore[no-untyped-def]
+Signed = dict[tuple[str, str, str | None, str], S.SignatureRecord]
+
+
+def _clinical(
+    root: etree._Element,
+    study: StudyDefinition,
+    archive: ClinicalArchive,
+    signed: Signed,
+    location: str,
+) -> None:
     clinical = sub(root, "ClinicalData", StudyOID=f"STUDY.{study.study.protocol}",
                    MetaDataVersionOID=mdv_oid(study))  # fmt: skip
     for subject in archive.subjects:
@@ -83,7 +92,7 @@ def _clinical(root, study, archive, signed, location) -> None:  # type: ignore[n
             _event(node, subject.key, event, signed, location)
 
 
-def _event(parent, key, event: Event, signed, location) -> None:  # type: ignore[no-untyped-def]
+def _event(parent: etree._Element, key: str, event: Event, signed: Signed, location: str) -> None:
     node = sub(parent, "StudyEventData", StudyEventOID=event.oid,
                StudyEventRepeatKey=event.repeat_key)  # fmt: skip
     for form in event.forms:

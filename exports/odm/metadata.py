@@ -73,10 +73,10 @@ def _form_defs(mdv: etree._Element, study: StudyDefinition, forms: list[FormDef]
     specs = [(M.SUBJECT.form, "Subject", [M.SUBJECT.group], "No"),
              *((s.form, s.table, [s.group], "Yes") for s in M.LOGS),
              (M.VISIT.form, "Visit", [M.VISIT.group], "No")]  # fmt: skip
+    by_kind = {"labs": [M.LAB.group], "vitals": [M.VITALS.group], "dose": [M.DOSE.group]}
     for f in forms:
-        groups = {"labs": [M.LAB.group], "vitals": [M.VITALS.group], "dose": [M.DOSE.group]}
         default = [f"IG.{f.code}.HEADER", f"IG.{f.code}"]
-        specs.append((f"F.{f.code}", f.name, groups.get(f.kind, default), "No"))
+        specs.append((f"F.{f.code}", f.name, by_kind.get(f.kind, default), "No"))
     for oid, name, groups, repeating in specs:
         node = sub(mdv, "FormDef", OID=oid, Name=name, Repeating=repeating)
         for n, group in enumerate(groups, start=1):

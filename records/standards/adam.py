@@ -12,7 +12,7 @@ from typing import Any
 
 from records.outcomes.snapshot import Outcomes
 from records.standards import timing
-from records.standards.model import Dataset, Variable, build
+from records.standards.model import Dataset, Origin, Variable, build
 
 SAS_EPOCH = date(1960, 1, 1)
 
@@ -24,7 +24,7 @@ def sas_date(value: Any) -> float | None:
 
 
 def _adsl_variables() -> tuple[Variable, ...]:
-    pred = "Collected"
+    pred: Origin = "Predecessor"
     return (
         Variable("STUDYID", "Study Identifier", core="Req", origin=pred, method="DM.STUDYID"),
         Variable("USUBJID", "Unique Subject Identifier", core="Req", origin=pred),

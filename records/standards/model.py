@@ -13,7 +13,7 @@ from typing import Literal
 import pandas as pd
 
 DataType = Literal["text", "integer", "float", "datetime", "date"]
-Origin = Literal["Collected", "Derived", "Assigned", "Protocol"]
+Origin = Literal["Collected", "Derived", "Assigned", "Protocol", "Predecessor"]
 Core = Literal["Req", "Exp", "Perm"]
 NUMERIC: frozenset[str] = frozenset({"integer", "float", "date"})
 

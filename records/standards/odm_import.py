@@ -159,14 +159,16 @@ def _link_reaction(
             if sequence is None:
                 continue
             dose = load_dose(wb, sid)
+            if dose is None:
+                raise ValidationFailed({subject.key: "a reaction link names a dose not imported"})
             values["reaction_ae_id"] = links[int(sequence)]
             values.pop("reaction_ae")
             record_dose(
                 wb,
                 actor,
                 visit_id=dose.visit_id,
-                values=values,  # type: ignore[union-attr]
+                values=values,
                 reason="import: link the infusion reaction to its adverse event",
                 expected_version=dose.version,
                 now=datetime.now(UTC),
-            )  # type: ignore[union-attr]
+            )

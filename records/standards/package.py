@@ -1,7 +1,8 @@
 """The submission package as data: SDTM and ADaM datasets, codelists and conformance findings.
 
 One call reads everything an export needs; the SDTM datasets come from one read transaction
-(the listings snapshot), ADaM from the outcome derivations of the same moment. Exporting is
+(the listings snapshot), ADaM from the outcome derivations read right after in their own
+transaction (a write landing in between would show in ADaM only). Exporting is
 audited (who, when, what, digests), like the listings workbook.
 """
 

@@ -47,11 +47,8 @@ class SdtmSource:
     def dose_start(self) -> dict[str, str]:
         """RFSTDTC per screening number: the UC-MSC start, site time (records §4.4)."""
         frame = self.frame("16.2.5")
-        return {
-            s: timing.dtc(t)
-            for s, t in zip(frame["subject"], frame["started_at"], strict=True)
-            if timing.dtc(t)
-        }  # type: ignore[misc]
+        starts = zip(frame["subject"], frame["started_at"].map(timing.dtc), strict=True)
+        return {str(s): t for s, t in starts if t}
 
     @cached_property
     def dose_end(self) -> dict[str, str]:
@@ -72,7 +69,11 @@ class SdtmSource:
     def visitnum_for(study: StudyDefinition) -> Callable[[Any, Any], float | None]:
         """The VISITNUM rule of a study, for builders that have no listings (ADaM)."""
         visits = {v.code: v for v in study.visits}
-        return lambda code, sequence=1: visit_number(visits, code, sequence)
+
+        def number(code: Any, sequence: Any = 1) -> float | None:
+            return visit_number(visits, code, sequence)
+
+        return number
 
     def visit_name(self, code: Any) -> str | None:
         """VISIT: the visit name of the study definition, in ASCII."""

@@ -164,3 +164,19 @@ def test_manage_py_export_odm(demo_wb, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "CDISC ODM 1.3.2, schema-valid" in done.stdout
     assert schema_errors(out.read_bytes(), "odm-1.3.2") == []
+
+
+def test_listing_options_are_refused_for_the_standards_exports(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO_ROOT
+
+    db = f"sqlite:///{tmp_path / 'empty.db'}"
+    done = subprocess.run(
+        [sys.executable, "manage.py", "--db", db, "export", "sdtm", "--out", str(tmp_path / "o"),
+         "--data-cut", "2026-01-01"],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "apply to listings" in done.stderr and not (tmp_path / "o").exists()
