@@ -136,6 +136,13 @@ def _report(report: object, ok_text: str) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from exports.listings import ListingOptions, build_listings_workbook
 
+    if args.what != "listings":
+        from exports.standards_cli import run_standards_export
+
+        scoped = bool(args.subject or args.data_cut or args.audit)
+        return run_standards_export(
+            _workbench(args), _operator(), args.what, Path(args.out), scoped
+        )
     wb = _workbench(args)
     subjects = tuple(args.subject) if args.subject else None
     options = ListingOptions(
@@ -180,8 +187,8 @@ def parser() -> argparse.ArgumentParser:
     bk.add_argument("--out", required=True)
     bk.set_defaults(func=cmd_backup)
     sub.add_parser("verify", help="integrity check and audit chain").set_defaults(func=cmd_verify)
-    ex = sub.add_parser("export", help="export listings")
-    ex.add_argument("what", choices=["listings"])
+    ex = sub.add_parser("export", help="export listings, SDTM/ADaM (folder) or ODM (file)")
+    ex.add_argument("what", choices=["listings", "sdtm", "odm"])
     ex.add_argument("--out", required=True)
     ex.add_argument("--subject", action="append", help="screening number (repeatable)")
     ex.add_argument("--data-cut", type=date.fromisoformat, help="YYYY-MM-DD")

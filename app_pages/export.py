@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from exports import ListingOptions, build_listings_export
+from exports.standards import submission_zip
 from records.errors import PermissionDenied, ValidationFailed
 from records.permissions import allowed
 from records.subjects import subject_frame
@@ -78,3 +79,31 @@ if result:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     st.dataframe(pd.DataFrame(result["sheets"]), hide_index=True, key="exp_sheets")
+
+st.divider()
+st.subheader("Submission package: SDTM, ADaM, define.xml")
+st.caption(
+    "SDTM and ADaM (ADSL, responders) as SAS XPORT v5 and Dataset-JSON v1.1, a Define-XML 2.1 "
+    "per standard, the conformance report and a SHA-256 manifest, in one zip. All data, no cut."
+)
+if st.button("Build submission package", key="exp_sdtm_build"):
+    with st.spinner("Building the SDTM/ADaM package…"):
+        try:
+            package = submission_zip(wb, actor)
+        except (ValidationFailed, PermissionDenied, ValueError) as err:
+            st.error(str(err))
+        else:
+            st.session_state["exp_sdtm"] = package
+package = st.session_state.get("exp_sdtm")
+if package:
+    for finding in package.findings:
+        st.warning(f"Conformance: {finding}")
+    st.download_button(
+        f"Download {package.file_name}",
+        data=package.content,
+        file_name=package.file_name,
+        on_click="ignore",
+        key="exp_sdtm_download",
+        mime="application/zip",
+    )
+    st.caption(f"SHA-256 {package.sha256}")

@@ -59,3 +59,24 @@ def test_coordinator_cannot_open_the_export_page(demo_db):
 def test_investigator_cannot_include_the_audit_trail(demo_db):
     at = _as("investigator")
     assert at.checkbox(key="exp_audit").disabled
+
+
+def test_data_manager_builds_the_submission_package_zip(demo_db):
+    import io
+    import zipfile
+
+    from sqlalchemy import text
+
+    at = _as("data_manager")
+    at.button(key="exp_sdtm_build").click().run()
+    assert not at.exception and not at.error
+    download = next(d for d in at.get("download_button") if "sdtm_adam" in d.proto.label)
+    assert "LK-23-01_NCT06737380_sdtm_adam.zip" in download.proto.label
+    package = at.session_state["exp_sdtm"]
+    names = set(zipfile.ZipFile(io.BytesIO(package.content)).namelist())
+    assert {"sdtm/dm.xpt", "sdtm/define.xml", "adam/adresp.xpt", "manifest.json"} <= names
+    assert [w.value for w in at.warning] == [f"Conformance: {f}" for f in package.findings]
+    engine = make_engine(demo_db)
+    with engine.connect() as conn:
+        audited = conn.scalar(text("SELECT count(*) FROM auditevent WHERE entity = 'sdtm'"))
+    assert audited == 1
