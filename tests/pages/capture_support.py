@@ -55,9 +55,23 @@ def wb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workbench:
     monkeypatch.setenv("WORKBENCH_DB_URL", url)
     engine = make_engine(url)
     upgrade(engine)
-    auth.create_first_admin(
-        engine, {"username": "admin", "full_name": "Ada Admin", "password": "x" * 16}
+    admin = auth.create_first_admin(
+        engine,
+        {"username": "admin", "full_name": "Ada Admin", "password": "capture admin password"},
     )
+    # Writes re-read the account behind the actor, so the seeded sessions need real accounts.
+    for actor in (*USERS.values(), OTHER):
+        made = auth.create_user(
+            engine,
+            auth.actor_for(admin),
+            {
+                "username": actor.username,
+                "full_name": actor.full_name,
+                "role": actor.role,
+                "password": "capture test password",
+            },
+        )
+        assert made.id == actor.user_id
     return Workbench(engine, load_study())
 
 
