@@ -123,7 +123,8 @@ def open_page(role: str, page: str, **state: Any) -> AppTest:
 
 def texts(at: AppTest) -> str:
     """Every message, caption and markdown text on screen, for assertions."""
-    parts: list[Any] = [*at.markdown, *at.caption, *at.error, *at.warning, *at.info, *at.success]
+    parts: list[Any] = [*at.markdown, *at.caption, *at.text, *at.error, *at.warning, *at.info]
+    parts += [*at.success]
     return "\n".join(str(p.value) for p in parts)
 
 
