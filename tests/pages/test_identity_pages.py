@@ -115,8 +115,8 @@ def test_a_locked_account_session_ends_too(signed_in, app_db, users):
 def test_a_subject_link_survives_sign_in(app, users, app_db):
     engine = make_engine(app_db)
     wb = Workbench(engine, load_study())
-    screen_subject(wb, SYSTEM_ACTOR, {"screening_number": "001-001", "sex": "F",
-                                      "birth_year": 1980, "consent_date": "2025-01-02"})  # fmt: skip
+    values = {"screening_number": "001-001", "sex": "F", "birth_year": 1980}
+    screen_subject(wb, SYSTEM_ACTOR, {**values, "consent_date": "2025-01-02"})
     app.query_params["subject"] = "001-001"
     app.run()
     app.text_input(key="login_username").input("monitor")
