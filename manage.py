@@ -101,9 +101,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for name, count in asdict(summary).items():
         print(f"  {name.replace('_', ' ')}: {count}")
     print("demo accounts (this database only; passwords are new on every run):")
-    for username, role, password in _demo_accounts(wb):
+    accounts = _demo_accounts(wb)
+    for username, role, password in accounts:
         print(f"  {username:<18} {role:<13} {password}")
+    _demo_signatures(wb, accounts)
     return 0
+
+
+def _demo_signatures(wb: Workbench, accounts: list[tuple[str, str, str]]) -> None:
+    """Signed visits and casebooks, one invalidated by a correction (issue #11)."""
+    from records.demo.events import COORDINATOR
+    from records.demo.signatures import sign_demo
+
+    pi = next(((u, p) for u, role, p in accounts if role == "investigator"), None)
+    if pi is not None:
+        done = sign_demo(wb, pi[0], pi[1], COORDINATOR)
+        print(f"  signatures: {done.signed} ({done.invalidated} invalidated by a correction)")
 
 
 def _demo_accounts(wb: Workbench) -> list[tuple[str, str, str]]:

@@ -191,3 +191,25 @@ def test_open_queries_block_when_the_study_says_so(swb, people, visit):
 def test_vital_sign_model_in_scope(swb, people, visit):
     with read_session(swb.engine) as session:
         assert session.scalars(select(VitalSign)).first() is not None
+
+
+def test_signatures_sheet_lists_valid_and_invalidated(swb, people, visit):
+    from records.listings.catalogue import read_listings
+    from records.listings.model import Scope
+
+    first = _sign_visit(swb, people, visit)
+    save_medication(swb, people["coordinator"], subject_id=visit.id, values=MED, today=TODAY)
+    book = sign(swb, people["investigator"], subject_id=visit.id, visit_id=None,
+                meaning_code="APPROVAL", password=PASSWORD)  # fmt: skip
+    record_visit_date(swb, people["coordinator"], visit.visits["SCR"], SCREENING.replace(day=5),
+                      reason="wrong day", today=TODAY)  # fmt: skip
+    with swb.engine.connect() as conn:
+        sheet = read_listings(conn, swb.study, Scope())[-1]
+    assert sheet.sheet == "L16.2.10 Signatures"
+    rows = sheet.frame.set_index("scope_label")
+    assert (
+        rows.loc["SCR", "status"] == "INVALIDATED"
+        and rows.loc["CASEBOOK", "status"] == "INVALIDATED"
+    )
+    assert rows.loc["SCR", "printed_name"] == "Dr Investigator"
+    assert {first.content_hash, book.content_hash} == set(sheet.frame["content_hash"])
