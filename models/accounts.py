@@ -31,8 +31,14 @@ def aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
-def account_refusal(user: User | None, role: str | None = None) -> str | None:
-    """Why this account may not act now (None when it may); `role` is the one the session holds."""
+def account_refusal(
+    user: User | None, role: str | None = None, *, pending_password: bool = False
+) -> str | None:
+    """Why this account may not act now (None when it may); `role` is the one the session holds.
+
+    `pending_password` accepts an account that must still change its one-time password (the
+    session may go on to the password change, but no write is accepted).
+    """
     if user is None:
         return "this account does not exist"
     if not user.active:
@@ -40,7 +46,7 @@ def account_refusal(user: User | None, role: str | None = None) -> str | None:
     locked = aware(user.locked_until)
     if locked is not None and locked > utc_now():
         return "this account is locked; ask an administrator to unlock it"
-    if user.must_change_password:
+    if user.must_change_password and not pending_password:
         return "this account must change its one-time password before anything else"
     if role is not None and user.role != role:
         return f"this account's role changed to {user.role.replace('_', ' ')}; sign in again"

@@ -463,16 +463,7 @@ def session_refusal(engine: Engine, user_id: int, role: str) -> str | None:
     A pending one-time password does not end the session (the app asks for the change).
     """
     with Session(engine) as session:
-        user = session.get(User, user_id)
-        if user is not None and user.must_change_password:
-            return account_refusal(_without_password_flag(user), role)
-        return account_refusal(user, role)
-
-
-def _without_password_flag(user: User) -> User:
-    clone = User.model_validate(user.model_dump())
-    clone.must_change_password = False
-    return clone
+        return account_refusal(session.get(User, user_id), role, pending_password=True)
 
 
 def user_frame(engine: Engine) -> pd.DataFrame:

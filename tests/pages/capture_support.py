@@ -57,7 +57,7 @@ def wb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workbench:
     upgrade(engine)
     admin = auth.create_first_admin(
         engine,
-        {"username": "admin", "full_name": "Ada Admin", "password": "capture admin password"},
+        {"username": "admin", "full_name": "Ada Admin", "password": "first account pass phrase"},
     )
     # Writes re-read the account behind the actor, so the seeded sessions need real accounts.
     for actor in (*USERS.values(), OTHER):
@@ -68,7 +68,7 @@ def wb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workbench:
                 "username": actor.username,
                 "full_name": actor.full_name,
                 "role": actor.role,
-                "password": "capture test password",
+                "password": "seeded account pass phrase",
             },
         )
         assert made.id == actor.user_id

@@ -178,3 +178,22 @@ def test_pi_signs_a_visit_and_a_correction_invalidates_it(signed_in, users, app_
     app.text_input(key=f"{key}_p").input(PASSWORD)
     _button(app, "Sign the visit").click().run()
     assert [s.valid for s in signatures_of(wb)] == [False, True]
+
+
+def test_a_one_time_password_leads_to_the_password_change_only(app, users, app_db):
+    engine = make_engine(app_db)
+    one_time = auth.reset_password(engine, SYSTEM_ACTOR, users["investigator"].id, "forgot")
+    app.run()
+    app.text_input(key="login_username").input("Investigator")  # any case
+    app.text_input(key="login_password").input(one_time)
+    app.button[0].click().run()
+    assert not app.exception
+    assert [t.value for t in app.title] == ["My account"]
+    assert "reset by an administrator" in _texts(app)
+    app.text_input(key="pw_current").input(one_time)
+    app.text_input(key="pw_new").input("my own new pass phrase")
+    app.text_input(key="pw_confirm").input("my own new pass phrase")
+    _button(app, "Change password").click().run()
+    assert not app.exception and not app.session_state["must_change_password"]
+    app = _page(app, "signoff.py")
+    assert [t.value for t in app.title] == ["PI sign-off"]
