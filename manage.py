@@ -1,4 +1,4 @@
-"""Command line: migrate, create-user, demo, backup, verify, export.
+"""Command line: migrate, create-user, users, demo, backup, verify, export.
 
 Every command takes --db URL (default: $WORKBENCH_DB_URL or the local SQLite file) and exits
 0 on success, 1 when a check finds problems or input is refused, 2 on usage errors.
@@ -66,6 +66,30 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    """Account administration from the terminal, audited as the OS operator (origin cli)."""
+    from records import auth
+
+    wb = _workbench(args)
+    user_id = auth.user_id_of(wb.engine, args.username)
+    if args.action == "reset-password":
+        one_time = auth.reset_password(wb.engine, _operator(), user_id, args.reason)
+        print(f"one-time password for {args.username} (shown once; must be changed at sign-in):")
+        print(one_time)
+    elif args.action == "unlock":
+        auth.unlock(wb.engine, _operator(), user_id, args.reason)
+        print(f"{args.username} unlocked")
+    else:
+        current = auth.user_frame(wb.engine).set_index("id").loc[user_id]
+        role = args.role if args.action == "set-role" else str(current["role"])
+        if args.action == "set-role" and not role:
+            raise ValidationFailed({"role": f"give --role ({ROLES_HELP})"})
+        active = bool(current["active"]) if args.action == "set-role" else False
+        user = auth.set_role(wb.engine, _operator(), user_id, role, active, args.reason)
+        print(f"{user.username}: role {user.role}, {'active' if user.active else 'deactivated'}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
@@ -77,9 +101,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for name, count in asdict(summary).items():
         print(f"  {name.replace('_', ' ')}: {count}")
     print("demo accounts (this database only; passwords are new on every run):")
-    for username, role, password in _demo_accounts(wb):
+    accounts = _demo_accounts(wb)
+    for username, role, password in accounts:
         print(f"  {username:<18} {role:<13} {password}")
+    _demo_signatures(wb, accounts)
     return 0
+
+
+def _demo_signatures(wb: Workbench, accounts: list[tuple[str, str, str]]) -> None:
+    """Signed visits and casebooks, one invalidated by a correction (issue #11)."""
+    from records.demo.events import COORDINATOR
+    from records.demo.signatures import sign_demo
+
+    pi = next(((u, p) for u, role, p in accounts if role == "investigator"), None)
+    if pi is not None:
+        done = sign_demo(wb, pi[0], pi[1], COORDINATOR)
+        print(f"  signatures: {done.signed} ({done.invalidated} invalidated by a correction)")
 
 
 def _demo_accounts(wb: Workbench) -> list[tuple[str, str, str]]:
@@ -121,7 +158,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from records.maintenance import check
 
     report = check(_workbench(args).engine)
-    return _report(report, "database, audit chain and audit replay are intact")
+    return _report(report, "database, audit chain, audit replay and signature hashes are intact")
 
 
 def _report(report: object, ok_text: str) -> int:
@@ -179,6 +216,12 @@ def parser() -> argparse.ArgumentParser:
     cu.add_argument("--role", required=True, help=ROLES_HELP)
     cu.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     cu.set_defaults(func=cmd_create_user)
+    us = sub.add_parser("users", help="reset a password, unlock, deactivate or change a role")
+    us.add_argument("action", choices=["reset-password", "unlock", "deactivate", "set-role"])
+    us.add_argument("--username", required=True)
+    us.add_argument("--reason", required=True)
+    us.add_argument("--role", help=f"for set-role: {ROLES_HELP}")
+    us.set_defaults(func=cmd_users)
     demo = sub.add_parser("demo", help="fill the database with a synthetic demo study")
     demo.add_argument("--subjects", type=int, default=10)
     demo.add_argument("--seed", type=int, default=1)

@@ -15,7 +15,9 @@ st.set_page_config(
 
 wb = workbench()
 session.touch()
+session.check_account(wb.engine)
 actor = session.current_actor()
+position = "sidebar"
 
 if auth.needs_setup(wb.engine):
     pages = {
@@ -30,17 +32,12 @@ if auth.needs_setup(wb.engine):
         ]
     }
 elif actor is None:
-    pages = {
-        "": [
-            st.Page(
-                navigation.link("login.py"),
-                title="Sign in",
-                icon=":material/login:",
-                url_path="login",
-                default=True,
-            )
-        ]
-    }
+    # Every page's address runs the sign-in page, so a link (/subject?subject=001-001) survives
+    # signing in: after it the same address opens the page it names.
+    pages = {"": navigation.sign_in_pages()}
+    position = "hidden"
+elif st.session_state.get(session.MUST_CHANGE):
+    pages = {"": [navigation.page(navigation.ACCOUNT, default=True)]}
 elif patient.STATE in st.session_state:
     # Patient mode: the tablet is in the patient's hands, so only the questionnaire is routable.
     pages = {"": [navigation.page(navigation.PATIENT_MODE, default=True)]}
@@ -48,9 +45,10 @@ else:
     pages = navigation.pages_for(actor.role)
     with st.sidebar:
         st.caption(f"{wb.study.study.id} · protocol {wb.study.study.protocol}")
-        st.markdown(f"**{actor.full_name}**  \n{actor.role.replace('_', ' ')}")
+        st.text(actor.full_name)  # user text is shown as text, never as Markdown
+        st.caption(actor.role.replace("_", " "))
         if st.button("Sign out", key="sign_out", icon=":material/logout:"):
             session.sign_out("You signed out.")
             st.rerun()
 
-st.navigation(pages, position="sidebar", expanded=True).run()
+st.navigation(pages, position=position, expanded=True).run()  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from records.visits import calendar
-from ui import navigation, session
+from ui import navigation, session, signing
 from ui.capture import subject_panels
 from ui.resources import workbench
 from ui.selection import current_subject
@@ -27,7 +27,17 @@ if subject.status_reason:
     st.caption(f"Status since {subject.status_date or '—'}: {subject.status_reason}")
 subject_panels.links()
 rows = calendar(wb, subject.id)
-visits_tab, eligibility_tab, status_tab = st.tabs(["Visits", "Eligibility", "Status and visits"])
+visits_tab, eligibility_tab, status_tab, signatures_tab = st.tabs(
+    ["Visits", "Eligibility", "Status and visits", "Signatures"]
+)
+with signatures_tab:
+    st.subheader("Casebook signature")
+    signing.panel(wb, actor, subject.id, None)
+    st.subheader("Visit signatures")
+    for r in rows:
+        if r.status == "done":
+            st.caption(f"{r.visit_code} {r.visit_name}")
+            signing.history(wb, subject.id, r.visit_id)
 with eligibility_tab:
     subject_panels.eligibility(wb, actor, subject, rows)
 with status_tab:

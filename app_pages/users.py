@@ -1,4 +1,4 @@
-"""User administration (admins only): create accounts, change roles, deactivate."""
+"""User administration (admins only): create accounts, change roles, deactivate, reset, unlock."""
 
 from __future__ import annotations
 
@@ -62,4 +62,33 @@ if changed and who:
         st.error(str(err))
     else:
         st.toast("Account updated.")
+        st.rerun()
+
+st.subheader("Reset a password or unlock")
+st.caption(
+    "A reset issues a one-time password, shown once here: give it to the user, who must "
+    "choose a new one at the next sign-in. Unlock lifts a lock-out after failed sign-ins."
+)
+one_time = st.session_state.pop("one_time_password", None)
+if one_time:
+    st.success("One-time password (shown once; it is not stored in clear):")
+    st.code(one_time[1], language=None)
+    st.text(f"for {one_time[0]}")
+with st.form("reset_form", enter_to_submit=False, clear_on_submit=True):
+    target = st.selectbox("Account", list(names), index=None, key="rs_user")
+    why = st.text_input("Reason", key="rs_reason")
+    left, right = st.columns(2)
+    reset = left.form_submit_button("Reset password")
+    unlock = right.form_submit_button("Unlock")
+if (reset or unlock) and target:
+    try:
+        if reset:
+            password = auth.reset_password(wb.engine, actor, int(names[target]), why)
+            st.session_state["one_time_password"] = (target, password)
+        else:
+            auth.unlock(wb.engine, actor, int(names[target]), why)
+            st.toast("Account unlocked.")
+    except (ValidationFailed, PermissionDenied, NotFound) as err:
+        st.error(str(err))
+    else:
         st.rerun()

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from records.permissions import allowed
-from ui import navigation, session
+from ui import navigation, session, signing
 from ui.capture import forms, visit_date
 from ui.capture.target import Target
 from ui.resources import workbench
@@ -67,3 +67,6 @@ if row.missing.get(choice):
         + ", ".join(row.missing[choice])
     )
 forms.render(wb, actor, target, choice)
+
+st.subheader("Signature")
+signing.panel(wb, actor, subject.id, row.visit_id)

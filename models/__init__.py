@@ -1,6 +1,7 @@
 """SQLModel tables, the engine and the audit machinery. Importing this registers every table."""
 
 from models import audit_capture as _audit_capture  # noqa: F401  (registers flush listeners)
+from models import signature_rule as _signature_rule  # noqa: F401  (write rule, order 50)
 from models.assessments import Assessment, AssessmentItem
 from models.audit import SYSTEM_ACTOR, Actor, AuditEvent
 from models.audit_capture import AuditError, ReasonRequired
@@ -14,7 +15,7 @@ from models.clinical import (
 )
 from models.identity import ROLES, Site, User
 from models.review import DataQuery, RecordLock
-from models.signatures import Signature
+from models.signatures import Signature, SignatureInvalidation
 from models.subjects import SUBJECT_STATUSES, Subject, Visit
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "ReasonRequired",
     "RecordLock",
     "Signature",
+    "SignatureInvalidation",
     "Site",
     "Subject",
     "User",

@@ -63,11 +63,15 @@ def unit_of_work(
 ) -> Iterator[Session]:
     """One write transaction: commits on success, rolls back everything on any error.
 
-    The actor and reason travel in `session.info`, where the audit capture reads them.
+    The actor and reason travel in `session.info`, where the audit capture reads them. The
+    actor's account is re-read first, inside the transaction (`models.accounts.check_actor`).
     """
+    from models.accounts import check_actor
+
     session = Session(engine.execution_options(**{_WRITE: True}), expire_on_commit=False)
     session.info.update(actor=actor, reason=reason, study_version=study_version)
     try:
+        check_actor(session, actor)
         yield session
         session.commit()
     except BaseException:

@@ -33,3 +33,5 @@ class User(SQLModel, table=True):
     locked_until: datetime | None = None
     created_at: datetime = Field(default_factory=utc_now)
     last_login_at: datetime | None = None
+    must_change_password: bool = Field(default=False)
+    password_changed_at: datetime | None = None

@@ -52,7 +52,8 @@ def backup(engine: Engine, out: Path) -> IntegrityReport:
 
 
 def check(engine: Engine) -> IntegrityReport:
-    """SQLite integrity and foreign keys, the audit hash chain, and audit replay = data."""
+    """SQLite integrity and foreign keys, the audit hash chain, audit replay = data, and
+    every valid signature's hash recomputed over what it signed."""
     problems: list[str] = []
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:
@@ -70,4 +71,7 @@ def check(engine: Engine) -> IntegrityReport:
         )
         shown = ", ".join(f"{table} {rid}" for table, rid in differing[:10])
         problems.append(f"{len(differing)} record(s) differ from their audit history: {shown}")
+    from records.signatures import verify_signatures
+
+    problems += verify_signatures(engine)[1]
     return IntegrityReport(audit_rows=chain.rows, problems=tuple(problems))

@@ -9,9 +9,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from models import Actor, ReasonRequired
+from models.accounts import AccountNotCurrent
 from models.db import unit_of_work
 from records.context import Workbench
-from records.errors import ConflictError, ValidationFailed
+from records.errors import ConflictError, PermissionDenied, ValidationFailed
 
 
 @contextmanager
@@ -22,6 +23,8 @@ def write(wb: Workbench, actor: Actor, reason: str | None = None) -> Iterator[Se
             wb.engine, actor, reason=reason, study_version=wb.study.study.definition_version
         ) as session:
             yield session
+    except AccountNotCurrent as err:
+        raise PermissionDenied(str(err)) from err
     except ReasonRequired as err:
         raise ValidationFailed({"reason": "give a reason for changing saved data"}) from err
     except StaleDataError as err:

@@ -17,6 +17,8 @@ from study.schema import (
     LabTestDef,
     ProductInfo,
     ProtocolSettings,
+    SignatureMeaning,
+    SignaturePolicy,
     SiteInfo,
     StudyDefinition,
     StudyInfo,
@@ -106,6 +108,7 @@ def load_study(path: str | Path = DEFAULT_DEFINITION) -> StudyDefinition:
         vital_timepoints=_timepoints(root.table("vitals")),
         eligibility=tuple(_criterion(r) for r in root.tables("eligibility")),
         codelists=_codelists(root.table("codelists")),
+        signatures=_signatures(root),
     )
     check_consistency(definition, root.fail)
     return definition
@@ -271,3 +274,24 @@ def _codelists(r: _Reader) -> dict[str, tuple[tuple[str, str], ...]]:
             pairs.append((entry[0], entry[1]))
         out[name] = tuple(pairs)
     return out
+
+
+def _signatures(root: _Reader) -> SignaturePolicy:
+    """The optional [signatures] table: meanings and whether open queries block signing."""
+    if "signatures" not in root.data:
+        return SignaturePolicy()
+    r = root.table("signatures")
+    meanings = tuple(
+        SignatureMeaning(
+            code=m.get("code", str),
+            text=m.get("text", str),
+            scopes=tuple(m.get("scopes", list, ["visit", "casebook"])),
+        )
+        for m in r.tables("meanings", [])
+    )
+    kinds = r.get("required_form_kinds", list, list(SignaturePolicy().required_form_kinds))
+    return SignaturePolicy(
+        meanings=meanings or SignaturePolicy().meanings,
+        block_on_open_queries=r.get("block_on_open_queries", bool, False),
+        required_form_kinds=tuple(kinds),
+    )

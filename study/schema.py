@@ -158,6 +158,34 @@ class ProtocolSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SignatureMeaning:
+    """A meaning an investigator may give a signature (21 CFR 11.50(a)(3)), and where."""
+
+    code: str
+    text: str
+    scopes: tuple[str, ...] = ("visit", "casebook")
+
+
+DEFAULT_MEANINGS: tuple[SignatureMeaning, ...] = (
+    SignatureMeaning(
+        "APPROVAL",
+        "I have reviewed the data in this casebook and confirm it is accurate and complete",
+        ("casebook",),
+    ),
+    SignatureMeaning("REVIEW", "I have reviewed the data of this visit", ("visit",)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SignaturePolicy:
+    """Signature meanings, and whether open data queries block signing."""
+
+    meanings: tuple[SignatureMeaning, ...] = DEFAULT_MEANINGS
+    block_on_open_queries: bool = False
+    required_form_kinds: tuple[str, ...] = ("instrument", "items", "labs", "vitals")
+
+
+@dataclass(frozen=True, slots=True)
 class StudyDefinition:
     """A whole study: one source for forms, validation, storage codes, listings and SDTM."""
 
@@ -174,6 +202,7 @@ class StudyDefinition:
     vital_timepoints: dict[str, tuple[str, ...]]
     eligibility: tuple[CriterionDef, ...]
     codelists: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    signatures: SignaturePolicy = field(default_factory=SignaturePolicy)
 
     def visit(self, code: str) -> VisitDef:
         """The visit with this code; KeyError names the known codes."""

@@ -59,11 +59,14 @@ PAGES: tuple[PageSpec, ...] = (
         "Review",
         ("monitor", "data_manager", "admin"),
     ),
+    PageSpec("signoff.py", "PI sign-off", ":material/signature:", "Review", ("investigator",)),
     PageSpec("users.py", "Users", ":material/manage_accounts:", "Administration", ("admin",)),
+    PageSpec("account.py", "My account", ":material/password:", "Account", ALL_ROLES),
 )
 
 
 PATIENT_MODE = next(p for p in PAGES if p.file == "patient_mode.py")
+ACCOUNT = next(p for p in PAGES if p.file == "account.py")
 
 
 def page(spec: PageSpec, default: bool = False) -> st.Page:
@@ -88,3 +91,20 @@ def pages_for(role: str) -> dict[str, list[st.Page]]:
 def link(file: str) -> str:
     """Path of a page for st.switch_page / st.page_link."""
     return str(PAGES_DIR / file)
+
+
+def sign_in_pages() -> list[st.Page]:
+    """The sign-in page at /login and at every page's address (hidden navigation).
+
+    Opening a link while signed out shows the sign-in form at that address with its query
+    (?subject=…&visit=…) kept; once signed in, the same address runs the page it names.
+    """
+    login = PAGES_DIR / "login.py"
+    pages = [
+        st.Page(login, title="Sign in", icon=":material/login:", url_path="login", default=True)
+    ]
+    for spec in PAGES:
+        pages.append(
+            st.Page(login, title="Sign in", icon=":material/login:", url_path=spec.url_path)
+        )
+    return pages

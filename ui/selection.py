@@ -37,6 +37,8 @@ def current_visit(wb: Workbench, missing: str) -> tuple[SubjectRead, CalendarRow
     """The selected subject and visit (its calendar row), or `missing`, a pointer to the
     Subjects page and a stop."""
     subject_id, visit_id = st.session_state.get("subject_id"), st.session_state.get("visit_id")
+    if visit_id is None and "subject" in st.query_params and "visit" in st.query_params:
+        subject_id, visit_id = _visit_from_link(wb)
     rows = calendar(wb, int(subject_id)) if subject_id and visit_id else []
     row = next((r for r in rows if r.visit_id == visit_id), None)
     if row is None:
@@ -47,3 +49,17 @@ def current_visit(wb: Workbench, missing: str) -> tuple[SubjectRead, CalendarRow
         st.stop()
         raise AssertionError  # unreachable: st.stop() ends the run
     return get_subject(wb, int(subject_id)), row
+
+
+def _visit_from_link(wb: Workbench) -> tuple[int | None, int | None]:
+    """(subject id, visit id) named by ?subject=<screening number>&visit=<visit code[.n]>."""
+    frame = subject_frame(wb)
+    match = frame[frame["screening_number"] == st.query_params["subject"]]
+    if match.empty:
+        return None, None
+    subject_id = int(match["id"].iloc[0])
+    code, _, seq = str(st.query_params["visit"]).partition(".")
+    for r in calendar(wb, subject_id):
+        if r.visit_code == code and r.sequence == (int(seq) if seq.isdigit() else 1):
+            return subject_id, r.visit_id
+    return subject_id, None

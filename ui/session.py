@@ -6,6 +6,7 @@ import os
 import time
 
 import streamlit as st
+from sqlalchemy import Engine
 
 from models import Actor
 from records import auth
@@ -33,6 +34,27 @@ def sign_in(user: auth.UserRead) -> None:
         "role": user.role,
     }
     st.session_state[_LAST] = time.time()
+    st.session_state[MUST_CHANGE] = user.must_change_password
+    st.session_state.pop(SIGNED_ONCE, None)
+
+
+MUST_CHANGE = "must_change_password"
+SIGNED_ONCE = "signed_once"
+"""Set after the first signature of a session: later ones ask for the password only."""
+
+
+def check_account(engine: Engine) -> None:
+    """End this session when its account changed underneath it (deactivated, locked, new role).
+
+    Runs on every interaction, before any page, so an open tab of a changed account can do
+    nothing more; the records layer refuses its writes as well (`models.accounts`).
+    """
+    user = st.session_state.get(_USER)
+    if not user:
+        return
+    refusal = auth.session_refusal(engine, user["id"], user["role"])
+    if refusal is not None:
+        sign_out(f"You were signed out: {refusal}.")
 
 
 def sign_out(message: str | None = None) -> None:

@@ -16,6 +16,7 @@ from records.listings.observations import items_form, vital_signs
 from records.listings.pros import promis29, rand36
 from records.listings.response import response_status
 from records.listings.safety import ae_by_soc, ae_by_subject
+from records.listings.signatures import signatures
 from records.listings.subjects import demographics, disposition, medical_history
 from records.listings.treatment import (
     concomitant_medications,
@@ -79,6 +80,7 @@ def catalogue(study: StudyDefinition) -> tuple[ListingFunction, ...]:
         sledai, bilag, pga, response_status, promis29, rand36,
         ae_by_subject, ae_by_soc, *_labs(study),
         corticosteroids, concomitant_medications, vital_signs, *_item_forms(study),
+        signatures,
     )  # fmt: skip
 
 

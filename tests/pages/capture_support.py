@@ -55,9 +55,23 @@ def wb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workbench:
     monkeypatch.setenv("WORKBENCH_DB_URL", url)
     engine = make_engine(url)
     upgrade(engine)
-    auth.create_first_admin(
-        engine, {"username": "admin", "full_name": "Ada Admin", "password": "x" * 16}
+    admin = auth.create_first_admin(
+        engine,
+        {"username": "admin", "full_name": "Ada Admin", "password": "first account pass phrase"},
     )
+    # Writes re-read the account behind the actor, so the seeded sessions need real accounts.
+    for actor in (*USERS.values(), OTHER):
+        made = auth.create_user(
+            engine,
+            auth.actor_for(admin),
+            {
+                "username": actor.username,
+                "full_name": actor.full_name,
+                "role": actor.role,
+                "password": "seeded account pass phrase",
+            },
+        )
+        assert made.id == actor.user_id
     return Workbench(engine, load_study())
 
 
@@ -109,7 +123,8 @@ def open_page(role: str, page: str, **state: Any) -> AppTest:
 
 def texts(at: AppTest) -> str:
     """Every message, caption and markdown text on screen, for assertions."""
-    parts: list[Any] = [*at.markdown, *at.caption, *at.error, *at.warning, *at.info, *at.success]
+    parts: list[Any] = [*at.markdown, *at.caption, *at.text, *at.error, *at.warning, *at.info]
+    parts += [*at.success]
     return "\n".join(str(p.value) for p in parts)
 
 

@@ -17,7 +17,7 @@ PASSWORD = "a long enough password"
 
 @pytest.fixture
 def staff(wb):
-    admin = auth.authenticate(wb.engine, "admin", "x" * 16)
+    admin = auth.authenticate(wb.engine, "admin", "first account pass phrase")
     return auth.create_user(
         wb.engine,
         auth.actor_for(admin),

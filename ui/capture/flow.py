@@ -259,7 +259,7 @@ def _conflict_panel(plan: FormPlan, conflict: Mapping[str, Any]) -> None:
         st.error(conflict["message"], icon=":material/sync_problem:")
         if current.get("last_changed_by"):
             when = local_time(current.get("last_changed_at"), plan.zone)
-            st.markdown(f"Saved by **{current['last_changed_by']}** at {when}.")
+            st.text(f"Saved by {current['last_changed_by']} at {when}.")  # a name is text
         if rows:
             frame = pd.DataFrame(rows, columns=["Field", "Their saved value", "Your value"])
             st.table(frame.set_index("Field"))

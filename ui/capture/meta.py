@@ -29,4 +29,4 @@ def last_changed(who: str | None, when: Any, zone: str) -> None:
     if who is None:
         st.caption("Not saved yet.")
     else:
-        st.caption(f"Last changed by **{who}** at {local_time(when, zone)}.")
+        st.text(f"Last changed by {who} at {local_time(when, zone)}.")  # a name is text

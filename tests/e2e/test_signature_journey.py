@@ -1,0 +1,118 @@
+"""PI signature journey in a real browser (#11): a link to a visit survives sign-in, the PI signs
+the visit with username and password, a coordinator's correction invalidates the signature, the
+PI finds it on the sign-off page and signs again with the password only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from models.db import make_engine, upgrade
+from records import auth
+from records.context import Workbench
+from records.signatures import signatures_of
+from records.subjects import screen_subject
+from records.visits import calendar, record_visit_date
+from records.vitals import load_vitals, save_vitals
+from study import DEFAULT_DEFINITION, load_study
+from tests.e2e.conftest import key, screenshot, wait_idle
+
+PASSWORD = "a long enough password"
+WAIT = 30_000
+VITALS = {"SYSBP": 118, "DIABP": 74, "PULSE": 70, "RESP": 14, "TEMP": 36.8, "WEIGHT": 64}
+
+
+def _study_file(tmp_path: Path) -> Path:
+    """The default study with only vital signs required before signing (a quick visit)."""
+    text = (
+        Path(DEFAULT_DEFINITION)
+        .read_text(encoding="utf-8")
+        .replace(
+            'required_form_kinds = ["instrument", "items", "labs", "vitals"]',
+            'required_form_kinds = ["vitals"]',
+        )
+    )
+    path = tmp_path / "study.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _prepared(tmp_path: Path, study: Path) -> tuple[str, Workbench, auth.UserRead, int]:
+    url = f"sqlite:///{tmp_path / 'e2e-sign.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    admin = auth.create_first_admin(
+        engine, {"username": "ada", "full_name": "Ada Admin", "password": PASSWORD}
+    )
+    made = {}
+    for username, name, role in (("ivy", "Ivy Investigator", "investigator"),
+                                 ("cora", "Cora Coordinator", "coordinator")):  # fmt: skip
+        made[role] = auth.create_user(
+            engine,
+            auth.actor_for(admin),
+            {"username": username, "full_name": name, "role": role, "password": PASSWORD},
+        )
+    wb = Workbench(engine, load_study(study))
+    cora = auth.actor_for(made["coordinator"])
+    values = {"screening_number": "001-001", "sex": "F", "birth_year": 1980}
+    subject = screen_subject(wb, cora, {**values, "consent_date": "2025-01-02"})
+    scr = next(r.visit_id for r in calendar(wb, subject.id) if r.visit_code == "SCR")
+    record_visit_date(wb, cora, scr, "2025-01-03")
+    save_vitals(wb, cora, visit_id=scr, values=VITALS)
+    return url, wb, made["coordinator"], scr
+
+
+def _sign(page: Page, scr: int, *, with_username: bool) -> None:
+    if with_username:
+        key(page, f"sign_visit_{scr}_u").locator("input").fill("ivy")
+    else:
+        expect(key(page, f"sign_visit_{scr}_u")).to_have_count(0)
+    key(page, f"sign_visit_{scr}_p").locator("input").fill(PASSWORD)
+    page.get_by_role("button", name="Sign the visit").click()
+    wait_idle(page)
+
+
+def test_pi_signs_correction_invalidates_pi_signs_again(
+    page: Page, start_server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    study = _study_file(tmp_path)
+    monkeypatch.setenv("WORKBENCH_STUDY", str(study))
+    url, wb, coordinator, scr = _prepared(tmp_path, study)
+    base = start_server(url).url
+
+    page.goto(f"{base}/visit?subject=001-001&visit=SCR")
+    wait_idle(page)
+    page.get_by_label("Username").fill("ivy")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="001-001 · SCR")).to_be_visible(timeout=WAIT)
+    wait_idle(page)
+
+    _sign(page, scr, with_username=True)
+    expect(page.get_by_text("VALID SIGNATURE")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_text("Signed by Ivy Investigator (ivy, investigator)")).to_be_visible()
+    screenshot(page, "sign-01-signed")
+
+    current = load_vitals(wb, scr)
+    save_vitals(wb, auth.actor_for(coordinator), visit_id=scr,
+                values={**VITALS, "WEIGHT": 66}, reason="scale was not zeroed",
+                expected_version=current.version)  # fmt: skip
+
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="PI sign-off").click()
+    expect(page.get_by_role("heading", name="PI sign-off")).to_be_visible(timeout=WAIT)
+    wait_idle(page)
+    expect(page.get_by_text("001-001 · SCR — invalidated by change")).to_be_visible(timeout=WAIT)
+    screenshot(page, "sign-02-sign-off-page")
+    key(page, "signoff_open_0").locator("button").click()
+    expect(page.get_by_role("heading", name="001-001 · SCR")).to_be_visible(timeout=WAIT)
+    wait_idle(page)
+    expect(page.get_by_text("SIGNATURE INVALIDATED")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_text("INVALIDATED by change update vitalsign")).to_be_visible()
+    screenshot(page, "sign-03-invalidated")
+
+    _sign(page, scr, with_username=False)
+    expect(page.get_by_text("VALID SIGNATURE")).to_be_visible(timeout=WAIT)
+    screenshot(page, "sign-04-signed-again")
+    assert [s.valid for s in signatures_of(wb)] == [False, True]

@@ -1,0 +1,215 @@
+"""Electronic signatures: re-authentication, binding by hash, invalidation on every change (#11)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import DatabaseError
+
+from models import SYSTEM_ACTOR, Medication, VitalSign
+from models.db import read_session, unit_of_work
+from records import auth
+from records.context import Workbench
+from records.errors import PermissionDenied, ValidationFailed
+from records.maintenance import check
+from records.medications import save_medication
+from records.signature_status import casebook_signed
+from records.signatures import readiness, sign, signatures_of, verify_signatures
+from records.visits import record_visit_date
+from records.vitals import load_vitals, save_vitals
+from study.schema import SignaturePolicy
+from tests.records.conftest import SCREENING, TODAY, screen
+
+PASSWORD = "a pass phrase to sign with"
+VITALS = {"SYSBP": 118, "DIABP": 74, "PULSE": 70, "RESP": 14, "TEMP": 36.8, "WEIGHT": 64}
+MED = {"drug": "hydroxychloroquine", "dose": 200, "dose_unit": "mg", "route": "ORAL",
+       "frequency": "QD", "start": "2024-11"}  # fmt: skip
+
+
+@pytest.fixture
+def swb(wb: Workbench) -> Workbench:
+    """The default study with only the vital signs required, so a visit is quick to complete."""
+    policy = dataclasses.replace(wb.study.signatures, required_form_kinds=("vitals",))
+    return Workbench(wb.engine, dataclasses.replace(wb.study, signatures=policy))
+
+
+@pytest.fixture
+def people(swb):
+    made = {}
+    for role in ("investigator", "coordinator"):
+        user = auth.create_user(
+            swb.engine,
+            SYSTEM_ACTOR,
+            {"username": role[:3], "full_name": f"Dr {role.title()}", "role": role,
+             "password": PASSWORD},
+        )  # fmt: skip
+        made[role] = auth.actor_for(user)
+    return made
+
+
+@pytest.fixture
+def visit(swb, people):
+    subject = screen(swb, people["coordinator"])
+    save_vitals(swb, people["coordinator"], visit_id=subject.visits["SCR"], values=VITALS,
+                today=TODAY)  # fmt: skip
+    return subject
+
+
+def _sign_visit(swb, people, visit, **kw):
+    args = {"subject_id": visit.id, "visit_id": visit.visits["SCR"], "meaning_code": "REVIEW",
+            "password": PASSWORD} | kw  # fmt: skip
+    return sign(swb, people["investigator"], **args)
+
+
+def test_signature_records_who_when_meaning_and_hash(swb, people, visit):
+    sig = _sign_visit(swb, people, visit, username="INV")
+    assert (sig.printed_name, sig.username, sig.role) == ("Dr Investigator", "inv", "investigator")
+    assert sig.meaning == "I have reviewed the data of this visit" and sig.valid
+    assert len(sig.content_hash) == 64 and sig.chain_head.count(":") == 2
+    assert sig.signed_at.tzinfo is not None
+    assert "Signed by Dr Investigator (inv, investigator)" in sig.manifestation()
+    assert verify_signatures(swb.engine) == (1, ())
+    with swb.engine.connect() as conn:
+        actions = conn.execute(text("SELECT action FROM auditevent ORDER BY id")).scalars().all()
+    assert actions[-1] == "sign"
+
+
+def test_signing_needs_password_investigator_complete_forms(swb, people, visit):
+    with pytest.raises(PermissionDenied, match="wrong password"):
+        _sign_visit(swb, people, visit, password="not the password at all")
+    with pytest.raises(PermissionDenied, match="username"):
+        _sign_visit(swb, people, visit, username="someone_else")
+    with pytest.raises(PermissionDenied):
+        sign(swb, people["coordinator"], subject_id=visit.id, visit_id=visit.visits["SCR"],
+             meaning_code="REVIEW", password=PASSWORD)  # fmt: skip
+    with pytest.raises(ValidationFailed, match="meaning"):
+        _sign_visit(swb, people, visit, meaning_code="APPROVAL")  # casebook meaning only
+    v1 = visit.visits["V1"]
+    with pytest.raises(ValidationFailed):
+        _sign_visit(swb, people, visit, visit_id=v1)  # V1 has no date yet
+    assert signatures_of(swb) == []
+
+
+def test_required_form_missing_blocks_signing(swb, people):
+    subject = screen(swb, people["coordinator"])
+    ready = readiness(swb, subject.id, subject.visits["SCR"])
+    assert not ready.ready and any("Vital" in x for x in ready.incomplete)
+    with pytest.raises(ValidationFailed, match="complete every required form"):
+        _sign_visit(swb, people, subject)
+
+
+def test_value_change_invalidates_visit_and_casebook_in_the_same_transaction(swb, people, visit):
+    visit_sig = _sign_visit(swb, people, visit)
+    book = sign(swb, people["investigator"], subject_id=visit.id, visit_id=None,
+                meaning_code="APPROVAL", password=PASSWORD)  # fmt: skip
+    with read_session(swb.engine) as session:
+        assert casebook_signed(session, visit.id)
+    save_vitals(swb, people["coordinator"], visit_id=visit.visits["SCR"],
+                values={**VITALS, "WEIGHT": 65}, reason="transcription error", today=TODAY,
+                expected_version=load_vitals(swb, visit.visits["SCR"]).version)  # fmt: skip
+    sigs = {s.id: s for s in signatures_of(swb, visit.id)}
+    assert not sigs[visit_sig.id].valid and not sigs[book.id].valid
+    assert "vitalsign" in sigs[visit_sig.id].invalidating_change
+    assert sigs[visit_sig.id].invalidated_by == "coo"
+    assert "INVALIDATED by change" in sigs[visit_sig.id].manifestation()
+    with read_session(swb.engine) as session:
+        assert not casebook_signed(session, visit.id)
+    with swb.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT record_id, reason FROM auditevent WHERE action = 'sig_invalidate'")
+        ).all()
+    assert {r[0] for r in rows} == {visit_sig.id, book.id}
+    again = _sign_visit(swb, people, visit)
+    assert again.id > book.id and again.valid
+    assert verify_signatures(swb.engine) == (1, ())
+    assert check(swb.engine).ok
+
+
+def test_new_record_in_scope_invalidates_only_the_casebook(swb, people, visit):
+    visit_sig = _sign_visit(swb, people, visit)
+    book = sign(swb, people["investigator"], subject_id=visit.id, visit_id=None,
+                meaning_code="APPROVAL", password=PASSWORD)  # fmt: skip
+    save_medication(swb, people["coordinator"], subject_id=visit.id, values=MED, today=TODAY)
+    sigs = {s.id: s for s in signatures_of(swb, visit.id)}
+    assert sigs[visit_sig.id].valid and not sigs[book.id].valid
+    assert "create medication" in sigs[book.id].invalidating_change
+
+
+def test_visit_date_change_invalidates_the_visit_signature(swb, people, visit):
+    visit_sig = _sign_visit(swb, people, visit)
+    record_visit_date(swb, people["coordinator"], visit.visits["SCR"], SCREENING.replace(day=5),
+                      reason="wrong day", today=TODAY)  # fmt: skip
+    (sig,) = signatures_of(swb, visit.id, visit.visits["SCR"])
+    assert sig.id == visit_sig.id and not sig.valid and "visit" in sig.invalidating_change
+
+
+def test_deletion_invalidates_even_outside_any_use_case(swb, people, visit):
+    save_medication(swb, people["coordinator"], subject_id=visit.id, values=MED, today=TODAY)
+    book = sign(swb, people["investigator"], subject_id=visit.id, visit_id=None,
+                meaning_code="APPROVAL", password=PASSWORD)  # fmt: skip
+    with unit_of_work(swb.engine, people["coordinator"], reason="entered twice") as session:
+        session.delete(session.scalars(select(Medication)).one())
+    (sig,) = signatures_of(swb, visit.id, casebook=True)
+    assert sig.id == book.id and "delete medication" in sig.invalidating_change
+
+
+def test_signatures_and_invalidations_are_append_only(swb, people, visit):
+    _sign_visit(swb, people, visit)
+    for sql in ("UPDATE signature SET meaning = 'x'", "DELETE FROM signature"):
+        with pytest.raises(DatabaseError, match="append-only"), swb.engine.begin() as conn:
+            conn.execute(text(sql))
+
+
+def test_verify_reports_signed_data_changed_outside_the_application(swb, people, visit):
+    _sign_visit(swb, people, visit)
+    with swb.engine.begin() as conn:
+        conn.execute(text("UPDATE vitalsign SET value_num = 99 WHERE test_code = 'WEIGHT'"))
+    checked, problems = verify_signatures(swb.engine)
+    assert checked == 1 and "does not match its hash" in problems[0]
+    assert any("signature" in p for p in check(swb.engine).problems)
+
+
+def test_open_queries_block_when_the_study_says_so(swb, people, visit):
+    policy = SignaturePolicy(required_form_kinds=("vitals",), block_on_open_queries=True)
+    strict = Workbench(swb.engine, dataclasses.replace(swb.study, signatures=policy))
+    with swb.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO dataquery (subject_id, entity, record_id, text, status, opened_by,"
+                " opened_at) VALUES (:s, 'vitalsign', 1, 'check weight', 'open', :u, :t)"
+            ),
+            {"s": visit.id, "u": people["coordinator"].user_id, "t": "2025-06-01 10:00:00"},
+        )
+    assert readiness(swb, visit.id, visit.visits["SCR"]).open_queries == 1
+    with pytest.raises(ValidationFailed, match="open data quer"):
+        _sign_visit(strict, people, visit)
+    assert _sign_visit(swb, people, visit).valid  # the default study shows them, no block
+
+
+def test_vital_sign_model_in_scope(swb, people, visit):
+    with read_session(swb.engine) as session:
+        assert session.scalars(select(VitalSign)).first() is not None
+
+
+def test_signatures_sheet_lists_valid_and_invalidated(swb, people, visit):
+    from records.listings.catalogue import read_listings
+    from records.listings.model import Scope
+
+    first = _sign_visit(swb, people, visit)
+    save_medication(swb, people["coordinator"], subject_id=visit.id, values=MED, today=TODAY)
+    book = sign(swb, people["investigator"], subject_id=visit.id, visit_id=None,
+                meaning_code="APPROVAL", password=PASSWORD)  # fmt: skip
+    record_visit_date(swb, people["coordinator"], visit.visits["SCR"], SCREENING.replace(day=5),
+                      reason="wrong day", today=TODAY)  # fmt: skip
+    with swb.engine.connect() as conn:
+        sheet = read_listings(conn, swb.study, Scope())[-1]
+    assert sheet.sheet == "L16.2.10 Signatures"
+    rows = sheet.frame.set_index("scope_label")
+    assert (
+        rows.loc["SCR", "status"] == "INVALIDATED"
+        and rows.loc["CASEBOOK", "status"] == "INVALIDATED"
+    )
+    assert rows.loc["SCR", "printed_name"] == "Dr Investigator"
+    assert {first.content_hash, book.content_hash} == set(sheet.frame["content_hash"])
