@@ -9,9 +9,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from models import Actor, ReasonRequired
+from models.review_rules import RecordHeld
 from models.db import unit_of_work
 from records.context import Workbench
-from records.errors import ConflictError, ValidationFailed
+from records.errors import ConflictError, Held, ValidationFailed
 
 
 @contextmanager
@@ -24,5 +25,7 @@ def write(wb: Workbench, actor: Actor, reason: str | None = None) -> Iterator[Se
             yield session
     except ReasonRequired as err:
         raise ValidationFailed({"reason": "give a reason for changing saved data"}) from err
+    except RecordHeld as err:
+        raise Held(str(err)) from err
     except StaleDataError as err:
         raise ConflictError("this record was changed by someone else; nothing was saved") from err
