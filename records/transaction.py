@@ -9,8 +9,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from models import Actor, ReasonRequired
-from models.review_rules import RecordHeld
 from models.db import unit_of_work
+from models.review_rules import RecordHeld
 from records.context import Workbench
 from records.errors import ConflictError, Held, ValidationFailed
 
