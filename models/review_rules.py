@@ -245,3 +245,12 @@ def _link_corrections(session: Session, _ctx: Any) -> None:
             select(func.max(audit.c.id)).where(*conditions, audit.c.action != "query_answer")
         ).scalar()
         conn.execute(update(messages).where(messages.c.id == message_id).values(audit_id=audit_id))
+
+
+def record_scope(session: Session, obj: Any) -> tuple[Any, Any, Any]:
+    """(subject, visit, form) of a stored clinical row, resolved as the write rules resolve it."""
+    from models.audit_capture import _scope
+
+    subject_id, visit_id, form = _scope(session, obj)
+    probe = Change("update", type(obj).__table__.name, obj.id, subject_id, visit_id, form, (), obj)
+    return subject_id, visit_of(probe), form_of(probe)
