@@ -188,6 +188,7 @@ def _form(r: _Reader) -> FormDef:
         instrument=r.get("instrument", str, None),
         panel=r.get("panel", str, None),
         items=tuple(_form_item(i) for i in r.tables("items", [])),
+        sdv=r.get("sdv", bool, False),
     )
 
 

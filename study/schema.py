@@ -51,6 +51,7 @@ class FormDef:
     instrument: str | None = None
     panel: str | None = None
     items: tuple[FormItemDef, ...] = ()
+    sdv: bool = False  # source data verification required for every entry of this form (#12)
 
 
 @dataclass(frozen=True, slots=True)
