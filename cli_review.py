@@ -1,4 +1,4 @@
-"""`manage.py` commands of the review workflow (#12): review-status, lock-/unlock-/freeze-database.
+"""`manage.py` commands of the review workflow (#12): review-status, database lock, edit checks.
 
 Kept out of manage.py so the command table there grows by one line. The operator at the
 terminal acts with the system role (identified by the OS account, origin cli), like every other
@@ -29,6 +29,9 @@ def add_parsers(sub: Any, run: Callable[[argparse.Namespace], int]) -> None:
         cmd = sub.add_parser(name, help=text)
         cmd.add_argument("--reason", required=True)
         cmd.set_defaults(func=run, review=name.split("-")[0])
+    checks = sub.add_parser("checks", help="edit checks: automatic data queries")
+    checks.add_argument("action", choices=["run"])
+    checks.set_defaults(func=run, review="checks")
 
 
 def run(args: argparse.Namespace, wb: Workbench, operator: Actor) -> int:
@@ -38,6 +41,15 @@ def run(args: argparse.Namespace, wb: Workbench, operator: Actor) -> int:
         status = rs.review_status(wb)
         print(status.as_text())
         return 0 if status.ready else 1
+    if args.review == "checks":
+        from records.edit_checks import run_checks
+
+        result = run_checks(wb, operator)
+        print(
+            f"edit checks ({', '.join(wb.study.edit_checks)}): {result.raised} raised, "
+            f"{result.closed} closed, {result.pending} still under a query"
+        )
+        return 0
     if args.review == "lock":
         hold = rs.lock_database(wb, operator, args.reason)
         print(f"database LOCKED at {hold.locked_at:%Y-%m-%d %H:%M} UTC by {hold.locked_by}")

@@ -27,6 +27,7 @@ from models.review import DataQuery, QueryMessage, RecordLock, SdvMark
 from models.write_rules import Change, register
 
 _LINKS = "_review_query_links"
+TOUCHED = "review_touched_subjects"  # subjects a transaction changed: the edit checks re-run
 # Clinical tables whose rows carry no form code: the form they belong to.
 _TABLE_FORMS = {"vitalsign": "VS", "doseadministration": "EX"}
 _HISTORY_FORMS = {"GENERAL": "MH", "SLE": "SLEHX"}
@@ -171,7 +172,11 @@ def answer_by_correction(session: Session, changes: Sequence[Change]) -> None:
     conn = session.connection()
     queries = DataQuery.__table__  # type: ignore[attr-defined]
     open_ = conn.execute(
-        select(queries).where(queries.c.status == "open", queries.c.subject_id.in_(subjects))
+        select(queries).where(
+            queries.c.status == "open",
+            queries.c.origin != "auto",  # automatic queries close by themselves when fixed
+            queries.c.subject_id.in_(subjects),
+        )
     ).all()
     actor = _actor(session)
     links: list[tuple[int, dict[str, Any]]] = session.info.setdefault(_LINKS, [])
@@ -254,3 +259,10 @@ def record_scope(session: Session, obj: Any) -> tuple[Any, Any, Any]:
     subject_id, visit_id, form = _scope(session, obj)
     probe = Change("update", type(obj).__table__.name, obj.id, subject_id, visit_id, form, (), obj)
     return subject_id, visit_of(probe), form_of(probe)
+
+
+@register("remember-touched-subjects", order=90)
+def remember_touched(session: Session, changes: Sequence[Change]) -> None:
+    """Note which subjects this transaction changed, for the edit checks run after commit."""
+    touched: set[int] = session.info.setdefault(TOUCHED, set())
+    touched.update(c.subject_id for c in changes if c.subject_id is not None)

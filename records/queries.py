@@ -281,3 +281,19 @@ def get_query(wb: Workbench, query_id: int) -> QueryRead:
     if not found:
         raise NotFound(f"no query {query_id}")
     return found[0]
+
+
+def close_fixed(wb: Workbench, actor: Actor, query_id: int) -> None:
+    """Close an open automatic query whose check now passes (the system, no person involved)."""
+    if actor.role != "system":
+        raise PermissionDenied("only the system closes automatic queries by themselves")
+    text = "closed automatically: the data now pass the check"
+    with write(wb, actor) as session:
+        q = session.get(DataQuery, query_id)
+        if q is None or q.origin != "auto" or q.status != "open":
+            raise ValidationFailed({"query": "only an open automatic query closes by itself"})
+        refuse_if_locked(session, q.subject_id, q.visit_id, q.form_code)
+        q.status, q.closed_at = "closed", utc_now()
+        session.flush()
+        _message(session, actor, q, "auto_close", text)
+        _audit(session, actor, q, "close", "open", text)

@@ -106,6 +106,7 @@ def load_study(path: str | Path = DEFAULT_DEFINITION) -> StudyDefinition:
         vital_timepoints=_timepoints(root.table("vitals")),
         eligibility=tuple(_criterion(r) for r in root.tables("eligibility")),
         codelists=_codelists(root.table("codelists")),
+        edit_checks=_edit_checks(root),
     )
     check_consistency(definition, root.fail)
     return definition
@@ -177,6 +178,16 @@ def _visit(r: _Reader) -> VisitDef:
         day_to=r.get("day_to", int, None),
         assumed=r.get("assumed", bool, False),
     )
+
+
+def _edit_checks(root: _Reader) -> tuple[str, ...]:
+    """[review] edit_checks: codes of the automatic queries the study runs (#12)."""
+    if "review" not in root.data:
+        return ()
+    codes = root.table("review").get("edit_checks", list, [])
+    if not all(isinstance(c, str) for c in codes):
+        raise root.fail("review.edit_checks", "expected a list of check codes")
+    return tuple(codes)
 
 
 def _form(r: _Reader) -> FormDef:

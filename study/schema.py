@@ -175,6 +175,7 @@ class StudyDefinition:
     vital_timepoints: dict[str, tuple[str, ...]]
     eligibility: tuple[CriterionDef, ...]
     codelists: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    edit_checks: tuple[str, ...] = ()  # automatic data queries to run (records/edit_checks, #12)
 
     def visit(self, code: str) -> VisitDef:
         """The visit with this code; KeyError names the known codes."""
