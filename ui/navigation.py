@@ -59,6 +59,14 @@ PAGES: tuple[PageSpec, ...] = (
         "Review",
         ("monitor", "data_manager", "admin"),
     ),
+    PageSpec("review.py", "Queries and SDV", ":material/rule:", "Review", CAPTURE),  # 12
+    PageSpec(
+        "database_lock.py",
+        "Database lock",
+        ":material/lock:",
+        "Review",
+        ("monitor", "data_manager"),
+    ),
     PageSpec("users.py", "Users", ":material/manage_accounts:", "Administration", ("admin",)),
 )
 
