@@ -191,6 +191,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from cli_review import run
+
+    return run(args, _workbench(args), _operator())
+
+
 def _subject_ids(wb: Workbench, numbers: tuple[str, ...] | None) -> tuple[int, ...] | None:
     if numbers is None:
         return None
@@ -237,6 +243,9 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--data-cut", type=date.fromisoformat, help="YYYY-MM-DD")
     ex.add_argument("--audit", action="store_true", help="include the audit-trail sheet")
     ex.set_defaults(func=cmd_export)
+    from cli_review import add_parsers
+
+    add_parsers(sub, cmd_review)  # review-status, lock-/unlock-/freeze-database (#12)
     return p
 
 

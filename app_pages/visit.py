@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from records.permissions import allowed
-from ui import navigation, session, signing
+from records.queries import list_queries
+from ui import navigation, review, session, signing
 from ui.capture import forms, visit_date
 from ui.capture.target import Target
 from ui.resources import workbench
@@ -15,15 +16,16 @@ from ui.selection import current_visit
 actor = session.require("read")
 wb = workbench()
 subject, row = current_visit(wb, "Choose a visit on a subject's page.")
+st.title(f"{subject.screening_number} · {row.visit_code} {row.visit_name}")
+held = review.hold_banner(wb, subject.id, row.visit_id)
 target = Target(
     subject_id=subject.id,
     visit_id=row.visit_id,
     visit_code=row.visit_code,
     visit_date=row.actual_date,
-    writable=allowed(actor.role, "write_clinical"),
+    writable=allowed(actor.role, "write_clinical") and held is None,
 )
 
-st.title(f"{subject.screening_number} · {row.visit_code} {row.visit_name}")
 st.caption(
     f"Target {row.target_date or '—'} · window {row.window_start or '—'} to "
     f"{row.window_end or '—'} · status {row.status.replace('_', ' ')}"
@@ -31,7 +33,7 @@ st.caption(
 )
 if row.out_of_window:
     st.warning(f"Out of window by {row.days_off_window} day(s): a protocol deviation.")
-if not target.writable:
+if not target.writable and held is None:
     st.info("Read-only: your role can review this visit but not change it.")
 st.page_link(navigation.link("subject.py"), label="Back to the subject", icon=":material/person:")
 visit_date.render(wb, actor, target, row)
@@ -39,6 +41,7 @@ visit_date.render(wb, actor, target, row)
 st.subheader("Forms")
 codes = forms.capturable(wb, wb.study.visit(row.visit_code).forms)
 states = {code: row.forms.get(code, "not_started").replace("_", " ") for code in codes}
+marks = review.markers(list_queries(wb, subject_id=subject.id, visit_id=row.visit_id))
 table = pd.DataFrame(
     [
         {
@@ -46,6 +49,7 @@ table = pd.DataFrame(
             "Code": c,
             "State": states[c],
             "Missing": ", ".join(row.missing.get(c, ())),
+            "Queries": marks.get(c, ""),
         }
         for c in codes
     ]
@@ -66,7 +70,10 @@ if row.missing.get(choice):
         "Stored as complete but required items are missing, so it does not count as done: "
         + ", ".join(row.missing[choice])
     )
+if marks.get(choice):
+    st.warning(f"Open queries on this form: {marks[choice]} (see below)")
 forms.render(wb, actor, target, choice)
+review.form_queries(wb, actor, subject.id, row.visit_id, choice)
 
 st.subheader("Signature")
 signing.panel(wb, actor, subject.id, row.visit_id)

@@ -1,6 +1,7 @@
 """SQLModel tables, the engine and the audit machinery. Importing this registers every table."""
 
 from models import audit_capture as _audit_capture  # noqa: F401  (registers flush listeners)
+from models import review_rules as _review_rules  # noqa: F401  (freeze/lock, SDV drop, queries; #12)
 from models import signature_rule as _signature_rule  # noqa: F401  (write rule, order 50)
 from models.assessments import Assessment, AssessmentItem
 from models.audit import SYSTEM_ACTOR, Actor, AuditEvent
@@ -14,7 +15,7 @@ from models.clinical import (
     VitalSign,
 )
 from models.identity import ROLES, Site, User
-from models.review import DataQuery, RecordLock
+from models.review import DataQuery, QueryMessage, RecordLock, SdvMark
 from models.signatures import Signature, SignatureInvalidation
 from models.subjects import SUBJECT_STATUSES, Subject, Visit
 
@@ -33,8 +34,10 @@ __all__ = [
     "LabResult",
     "MedicalHistory",
     "Medication",
+    "QueryMessage",
     "ReasonRequired",
     "RecordLock",
+    "SdvMark",
     "Signature",
     "SignatureInvalidation",
     "Site",

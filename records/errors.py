@@ -31,3 +31,7 @@ class ConflictError(RecordsError):
     def __init__(self, message: str, current: Mapping[str, object] | None = None) -> None:
         super().__init__(message)
         self.current = dict(current or {})
+
+
+class Held(RecordsError):
+    """The data are frozen or locked (study, subject, visit or form): nothing was saved (#12)."""

@@ -15,14 +15,11 @@ OPEN_STATES = ("open", "answered")
 
 
 def open_query_count(session: Session, subject_id: int, visit_id: int | None = None) -> int:
-    """Queries not closed or cancelled on a subject (and, given one, on one of its visits).
-
-    Without a visit link on the query row the visit filter is ignored; #12 narrows it when
-    queries carry their visit.
-    """
-    del visit_id
+    """Queries not closed or cancelled on a subject (and, given one, on one of its visits)."""
     query = select(func.count()).where(
         DataQuery.subject_id == subject_id,
         DataQuery.status.in_(OPEN_STATES),  # type: ignore[attr-defined]
     )
+    if visit_id is not None:
+        query = query.where(DataQuery.visit_id == visit_id)  # type: ignore[arg-type]
     return int(session.exec(query).one())

@@ -11,8 +11,9 @@ from sqlmodel import Session
 from models import Actor, ReasonRequired
 from models.accounts import AccountNotCurrent
 from models.db import unit_of_work
+from models.review_rules import TOUCHED, RecordHeld
 from records.context import Workbench
-from records.errors import ConflictError, PermissionDenied, ValidationFailed
+from records.errors import ConflictError, Held, PermissionDenied, ValidationFailed
 
 
 @contextmanager
@@ -23,9 +24,21 @@ def write(wb: Workbench, actor: Actor, reason: str | None = None) -> Iterator[Se
             wb.engine, actor, reason=reason, study_version=wb.study.study.definition_version
         ) as session:
             yield session
+        _after_commit(wb, session)
     except AccountNotCurrent as err:
         raise PermissionDenied(str(err)) from err
     except ReasonRequired as err:
         raise ValidationFailed({"reason": "give a reason for changing saved data"}) from err
+    except RecordHeld as err:
+        raise Held(str(err)) from err
     except StaleDataError as err:
         raise ConflictError("this record was changed by someone else; nothing was saved") from err
+
+
+def _after_commit(wb: Workbench, session: Session) -> None:
+    """Edit checks for the subjects a committed save changed (automatic queries, #12)."""
+    touched = session.info.get(TOUCHED)
+    if touched:
+        from records.edit_checks import after_save
+
+        after_save(wb, set(touched))

@@ -109,6 +109,7 @@ def load_study(path: str | Path = DEFAULT_DEFINITION) -> StudyDefinition:
         eligibility=tuple(_criterion(r) for r in root.tables("eligibility")),
         codelists=_codelists(root.table("codelists")),
         signatures=_signatures(root),
+        edit_checks=_edit_checks(root),
     )
     check_consistency(definition, root.fail)
     return definition
@@ -182,6 +183,16 @@ def _visit(r: _Reader) -> VisitDef:
     )
 
 
+def _edit_checks(root: _Reader) -> tuple[str, ...]:
+    """[review] edit_checks: codes of the automatic queries the study runs (#12)."""
+    if "review" not in root.data:
+        return ()
+    codes = root.table("review").get("edit_checks", list, [])
+    if not all(isinstance(c, str) for c in codes):
+        raise root.fail("review.edit_checks", "expected a list of check codes")
+    return tuple(codes)
+
+
 def _form(r: _Reader) -> FormDef:
     return FormDef(
         code=r.get("code", str),
@@ -191,6 +202,7 @@ def _form(r: _Reader) -> FormDef:
         instrument=r.get("instrument", str, None),
         panel=r.get("panel", str, None),
         items=tuple(_form_item(i) for i in r.tables("items", [])),
+        sdv=r.get("sdv", bool, False),
     )
 
 

@@ -51,6 +51,7 @@ class FormDef:
     instrument: str | None = None
     panel: str | None = None
     items: tuple[FormItemDef, ...] = ()
+    sdv: bool = False  # source data verification required for every entry of this form (#12)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +204,7 @@ class StudyDefinition:
     eligibility: tuple[CriterionDef, ...]
     codelists: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     signatures: SignaturePolicy = field(default_factory=SignaturePolicy)
+    edit_checks: tuple[str, ...] = ()  # automatic data queries to run (records/edit_checks, #12)
 
     def visit(self, code: str) -> VisitDef:
         """The visit with this code; KeyError names the known codes."""

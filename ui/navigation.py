@@ -60,6 +60,14 @@ PAGES: tuple[PageSpec, ...] = (
         ("monitor", "data_manager", "admin"),
     ),
     PageSpec("signoff.py", "PI sign-off", ":material/signature:", "Review", ("investigator",)),
+    PageSpec("review.py", "Queries and SDV", ":material/rule:", "Review", CAPTURE),  # 12
+    PageSpec(
+        "database_lock.py",
+        "Database lock",
+        ":material/lock:",
+        "Review",
+        ("monitor", "data_manager"),
+    ),
     PageSpec("users.py", "Users", ":material/manage_accounts:", "Administration", ("admin",)),
     PageSpec("account.py", "My account", ":material/password:", "Account", ALL_ROLES),
 )

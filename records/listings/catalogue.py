@@ -15,6 +15,7 @@ from records.listings.model import Listing, ListingSource, Scope
 from records.listings.observations import items_form, vital_signs
 from records.listings.pros import promis29, rand36
 from records.listings.response import response_status
+from records.listings.review import queries_listing, sdv_listing
 from records.listings.safety import ae_by_soc, ae_by_subject
 from records.listings.signatures import signatures
 from records.listings.subjects import demographics, disposition, medical_history
@@ -80,7 +81,7 @@ def catalogue(study: StudyDefinition) -> tuple[ListingFunction, ...]:
         sledai, bilag, pga, response_status, promis29, rand36,
         ae_by_subject, ae_by_soc, *_labs(study),
         corticosteroids, concomitant_medications, vital_signs, *_item_forms(study),
-        signatures,
+        queries_listing, sdv_listing, signatures,
     )  # fmt: skip
 
 

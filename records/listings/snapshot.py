@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, select
 
 from models import RecordLock, Subject
 from records.errors import ValidationFailed
@@ -59,16 +59,19 @@ def _check_subjects(conn: Connection, subject_ids: tuple[int, ...] | None) -> No
 
 
 def database_status(conn: Connection, src: ListingSource) -> str:
-    """LOCKED when every subject in scope has an open subject-level lock, else LIVE."""
+    """LOCKED (when, by whom) under a study lock in force, else LIVE (noting a study freeze)."""
+    del src  # the database is locked as a whole, whatever the scope of the export
     lock = RecordLock.__table__  # type: ignore[attr-defined]
-    ids = [int(i) for i in src.subjects["subject_id"]]
-    if not ids:
-        return "LIVE (no subjects in scope)"
-    query = select(func.count(func.distinct(lock.c.subject_id))).where(
-        lock.c.visit_id.is_(None),
-        lock.c.form_code.is_(None),
-        lock.c.unlocked_at.is_(None),
-        lock.c.subject_id.in_(ids),
-    )
-    locked = conn.execute(query).scalar_one()
-    return "LOCKED" if locked == len(ids) else "LIVE (not locked)"
+    rows = conn.execute(
+        select(lock.c.kind, lock.c.locked_at, lock.c.locked_by, lock.c.reason)
+        .where(lock.c.level == "study", lock.c.unlocked_at.is_(None))
+        .order_by(lock.c.id)
+    ).all()
+    by_kind = {r.kind: r for r in rows}
+    if "lock" in by_kind:
+        r = by_kind["lock"]
+        return f"LOCKED since {r.locked_at:%Y-%m-%d %H:%M} UTC by {r.locked_by} ({r.reason})"
+    if "freeze" in by_kind:
+        r = by_kind["freeze"]
+        return f"LIVE (frozen since {r.locked_at:%Y-%m-%d %H:%M} UTC by {r.locked_by})"
+    return "LIVE"

@@ -1,0 +1,206 @@
+"""Automatic data queries from the edit checks the study definition declares ([review]).
+
+Each check reads the stored data and returns findings; `run_checks` raises an automatic query
+(origin auto, the check's code) for a finding without one, and closes an automatic query that is
+still open once its finding is gone (the data were fixed). A query a person already answered is
+left to the monitor. Checks in `ON_SAVE` run after every save for the subjects it touched
+(`records.transaction.write`); `manage.py checks run` runs them all (e.g. nightly).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import SYSTEM_ACTOR, Actor, DataQuery, LabResult, Visit
+from models.db import read_session
+from records.context import Workbench
+from records.errors import RecordsError, ValidationFailed
+from records.forms_status import form_states
+from records.queries import close_fixed, raise_query
+from study.schema import StudyDefinition
+
+ON_SAVE = frozenset({"VISIT_WINDOW", "LAB_SIGNIFICANCE"})
+RESPONSE_FORMS = ("PGA", "SLEDAI2K")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    check: str
+    subject_id: int
+    visit_id: int | None
+    form_code: str | None
+    entity: str | None
+    record_id: int | None
+    field: str | None
+    text: str
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        return (self.check, self.subject_id, self.visit_id, self.form_code, self.entity,
+                self.record_id, self.field)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRun:
+    """What a run did: queries raised and closed, and findings already under a query."""
+
+    raised: int
+    closed: int
+    pending: int
+
+
+Check = Callable[[Session, StudyDefinition, set[int] | None], list[Finding]]
+
+
+def _visits(session: Session, subjects: set[int] | None) -> list[Visit]:
+    query = select(Visit).where(Visit.actual_date.is_not(None))  # type: ignore[union-attr]
+    if subjects is not None:
+        query = query.where(Visit.subject_id.in_(subjects))  # type: ignore[attr-defined]
+    return list(session.scalars(query))
+
+
+def visit_window(
+    session: Session, study: StudyDefinition, subjects: set[int] | None
+) -> list[Finding]:
+    """A visit done outside its window with no reason given."""
+    return [
+        Finding(
+            "VISIT_WINDOW",
+            v.subject_id,
+            v.id,
+            None,
+            "visit",
+            v.id,
+            "actual_date",
+            f"{v.visit_code} was done {v.days_off_window or 0:+d} day(s) outside its window:"
+            " confirm the date or give the reason",
+        )
+        for v in _visits(session, subjects)
+        if v.out_of_window and not (v.reason or "").strip()
+    ]
+
+
+def lab_significance(
+    session: Session, study: StudyDefinition, subjects: set[int] | None
+) -> list[Finding]:
+    """A lab value outside its reference range without a clinical-significance assessment."""
+    query = select(LabResult).where(
+        LabResult.flag.in_(("H", "L")),  # type: ignore[union-attr]
+        LabResult.clinical_significance.is_(None),  # type: ignore[union-attr]
+    )
+    if subjects is not None:
+        query = query.where(LabResult.subject_id.in_(subjects))  # type: ignore[attr-defined]
+    return [
+        Finding("LAB_SIGNIFICANCE", r.subject_id, r.visit_id, r.panel, "labresult", r.id,
+                "clinical_significance",
+                f"{r.test_code} {r.value} is {'high' if r.flag == 'H' else 'low'}: assess CS/NCS")
+        for r in session.scalars(query)
+    ]  # fmt: skip
+
+
+def response_assessments(
+    session: Session, study: StudyDefinition, subjects: set[int] | None
+) -> list[Finding]:
+    """PGA or SLEDAI-2K missing at a done response visit (a scheduled visit that plans them)."""
+    planned = {
+        v.code: [f for f in RESPONSE_FORMS if f in v.forms]
+        for v in study.visits
+        if v.kind == "scheduled"
+    }
+    findings = []
+    states: dict[int, Any] = {}
+    for v in _visits(session, subjects):
+        for form in planned.get(v.visit_code, []):
+            if v.subject_id not in states:
+                states[v.subject_id] = form_states(session, study, v.subject_id)
+            if (v.id, form) not in states[v.subject_id]:
+                findings.append(
+                    Finding(
+                        "RESPONSE_ASSESSMENTS",
+                        v.subject_id,
+                        v.id,
+                        form,
+                        None,
+                        None,
+                        None,
+                        f"{form} missing at response visit {v.visit_code}",
+                    )
+                )
+    return findings
+
+
+CHECKS: dict[str, Check] = {
+    "VISIT_WINDOW": visit_window,
+    "LAB_SIGNIFICANCE": lab_significance,
+    "RESPONSE_ASSESSMENTS": response_assessments,
+}
+
+
+def _codes(study: StudyDefinition) -> tuple[str, ...]:
+    unknown = [c for c in study.edit_checks if c not in CHECKS]
+    if unknown:
+        raise ValidationFailed({"edit_checks": f"unknown checks {unknown}; known: {list(CHECKS)}"})
+    return study.edit_checks
+
+
+def findings(wb: Workbench, subjects: set[int] | None = None) -> list[Finding]:
+    """Every finding of the study's checks (for the given subjects, or all)."""
+    with read_session(wb.engine) as session:
+        return [f for code in _codes(wb.study) for f in CHECKS[code](session, wb.study, subjects)]
+
+
+def _auto_queries(wb: Workbench, subjects: set[int] | None) -> dict[tuple[Any, ...], Any]:
+    with read_session(wb.engine) as session:
+        query = select(DataQuery).where(
+            DataQuery.origin == "auto",
+            DataQuery.status.in_(("open", "answered")),  # type: ignore[attr-defined]
+        )
+        if subjects is not None:
+            query = query.where(DataQuery.subject_id.in_(subjects))  # type: ignore[attr-defined]
+        return {
+            (q.check_code, q.subject_id, q.visit_id, q.form_code, q.entity, q.record_id, q.field): q
+            for q in session.scalars(query)
+        }
+
+
+def run_checks(
+    wb: Workbench,
+    actor: Actor = SYSTEM_ACTOR,
+    subjects: Iterable[int] | None = None,
+    raise_only: Iterable[str] | None = None,
+) -> CheckRun:
+    """Raise queries for new findings (of `raise_only` checks), close the fixed open ones."""
+    scope = set(subjects) if subjects is not None else None
+    found = findings(wb, scope)
+    existing = _auto_queries(wb, scope)
+    allowed = set(raise_only) if raise_only is not None else set(CHECKS)
+    raised = closed = pending = 0
+    for f in found:
+        if f.key in existing:
+            pending += 1
+        elif f.check in allowed:
+            raise_query(wb, actor, f.text, visit_id=f.visit_id, form_code=f.form_code,
+                        entity=f.entity, record_id=f.record_id, field=f.field, origin="auto",
+                        check_code=f.check)  # fmt: skip
+            raised += 1
+    keys = {f.key for f in found}
+    for key, q in existing.items():
+        if key not in keys and q.status == "open":
+            close_fixed(wb, actor, q.id)
+            closed += 1
+    return CheckRun(raised, closed, pending)
+
+
+def after_save(wb: Workbench, subjects: set[int]) -> None:
+    """The on-save run for the subjects a save touched; a refusal (lock) leaves it for later."""
+    if not wb.study.edit_checks or not subjects:
+        return
+    try:
+        run_checks(wb, SYSTEM_ACTOR, subjects, raise_only=ON_SAVE)
+    except RecordsError:
+        return

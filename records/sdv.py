@@ -1,0 +1,143 @@
+"""Source data verification per form (the study definition's `sdv = true` forms).
+
+A monitor marks one form of one visit verified; any later change to that form's data drops the
+mark in the same transaction (`models/review_rules.drop_sdv`, write rule order 60, audited), and
+the form shows again as to verify, listed under "dropped verifications".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Actor, SdvMark, Subject, Visit
+from models.audit_chain import append
+from models.db import read_session
+from models.review_rules import audit_row
+from records.context import Workbench
+from records.errors import NotFound, PermissionDenied, ValidationFailed
+from records.forms_status import form_states
+from records.holds import refuse_if_locked
+from records.transaction import write
+from study.schema import StudyDefinition
+
+VERIFIERS = frozenset({"monitor", "system"})
+
+
+@dataclass(frozen=True, slots=True)
+class SdvRow:
+    """One form with data that needs verification, and where it stands."""
+
+    subject_id: int
+    screening_number: str
+    visit_id: int
+    visit_code: str
+    form_code: str
+    state: str  # verified | to verify | dropped (to verify again)
+    verified_by: str | None
+    verified_at: datetime | None
+    dropped_at: datetime | None
+    drop_reason: str | None
+
+
+def required_forms(study: StudyDefinition) -> frozenset[str]:
+    """Codes of the forms whose every entry needs SDV."""
+    return frozenset(f.code for f in study.forms if f.sdv)
+
+
+def verify_form(wb: Workbench, actor: Actor, visit_id: int, form_code: str) -> SdvRow:
+    """Mark one form of a visit verified against source (monitor); audited."""
+    if actor.role not in VERIFIERS:
+        raise PermissionDenied("only a monitor may mark source data verified")
+    with write(wb, actor) as session:
+        visit = session.get(Visit, visit_id)
+        if visit is None:
+            raise NotFound(f"no visit {visit_id}")
+        refuse_if_locked(session, visit.subject_id, visit_id, form_code)
+        if (visit_id, form_code) not in form_states(session, wb.study, visit.subject_id):
+            raise ValidationFailed({"form_code": f"{form_code} has no data at this visit"})
+        if _current(session, visit_id, form_code) is not None:
+            raise ValidationFailed({"form_code": f"{form_code} is already verified"})
+        mark = SdvMark(subject_id=visit.subject_id, visit_id=visit_id, form_code=form_code,
+                       user_id=actor.user_id, verified_by=actor.full_name)  # fmt: skip
+        session.add(mark)
+        session.flush()
+        row = audit_row(actor, action="sdv_verify", entity="sdvmark", record_id=mark.id,
+                        subject_id=mark.subject_id, visit_id=visit_id, form=form_code,
+                        field="verified", old_value="false", new_value="true")  # fmt: skip
+        append(session.connection(), [row])
+        subject_id = visit.subject_id
+    return next(
+        r
+        for r in sdv_rows(wb, subject_id, only_required=False)
+        if (r.visit_id, r.form_code) == (visit_id, form_code)
+    )
+
+
+def _current(session: Session, visit_id: int, form_code: str) -> SdvMark | None:
+    return session.scalar(
+        select(SdvMark).where(
+            SdvMark.visit_id == visit_id,
+            SdvMark.form_code == form_code,
+            SdvMark.dropped_at.is_(None),  # type: ignore[union-attr]
+        )
+    )
+
+
+def read_sdv(
+    session: Session,
+    study: StudyDefinition,
+    subject_id: int | None = None,
+    only_required: bool = True,
+) -> list[SdvRow]:
+    """Every form with data (SDV-required ones unless only_required=False) and its state."""
+    subjects = session.execute(
+        select(Subject.id, Subject.screening_number).order_by(Subject.screening_number)
+    ).all()
+    codes = dict(session.execute(select(Visit.id, Visit.visit_code)).all())
+    marks: dict[tuple[int, str], Any] = {}
+    for mark in session.scalars(select(SdvMark).order_by(SdvMark.id)):  # type: ignore[arg-type]
+        marks[(mark.visit_id, mark.form_code)] = mark  # the latest mark wins
+    required = required_forms(study)
+    rows = []
+    for sid, number in subjects:
+        if subject_id is not None and sid != subject_id:
+            continue
+        for visit_id, form in sorted(form_states(session, study, sid)):
+            if only_required and form not in required:
+                continue
+            mark = marks.get((visit_id, form))
+            state = "to verify"
+            if mark is not None:
+                state = "dropped" if mark.dropped_at else "verified"
+            rows.append(
+                SdvRow(sid, number, visit_id, codes.get(visit_id, "?"), form, state,
+                       getattr(mark, "verified_by", None), getattr(mark, "verified_at", None),
+                       getattr(mark, "dropped_at", None), getattr(mark, "drop_reason", None))
+            )  # fmt: skip
+    return rows
+
+
+def sdv_rows(
+    wb: Workbench, subject_id: int | None = None, only_required: bool = True
+) -> list[SdvRow]:
+    """`read_sdv` in its own read session."""
+    with read_session(wb.engine) as session:
+        return read_sdv(session, wb.study, subject_id, only_required)
+
+
+def dropped_verifications(wb: Workbench) -> list[SdvRow]:
+    """Forms whose verification a later change dropped, not verified again yet."""
+    return [r for r in sdv_rows(wb, only_required=False) if r.state == "dropped"]
+
+
+def progress(rows: list[SdvRow]) -> dict[str, int]:
+    """Counts by state, for the monitor's progress bar and the lock checklist."""
+    counts = {"verified": 0, "to verify": 0, "dropped": 0}
+    for r in rows:
+        counts[r.state] += 1
+    return counts

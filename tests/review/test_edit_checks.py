@@ -1,0 +1,73 @@
+"""Automatic queries from the edit checks: raised on save and by a run, closed when fixed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from records.assessments import save_assessment
+from records.edit_checks import findings, run_checks
+from records.queries import list_queries, transition
+from records.visits import record_visit_date
+from tests.records.conftest import TODAY
+from tests.review.conftest import COORDINATOR
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _auto(wb, check):
+    return [q for q in list_queries(wb) if q.origin == "auto" and q.check_code == check]
+
+
+def test_out_of_window_visit_raises_a_query_on_save_that_closes_when_fixed(wb, actor, dosed):
+    v3 = dosed.visits["V3"]
+    record_visit_date(wb, actor, v3, date(2025, 3, 1), today=TODAY)
+    (q,) = _auto(wb, "VISIT_WINDOW")
+    assert q.status == "open" and q.entity == "visit" and q.field == "actual_date"
+    assert q.thread[0].user_role == "system" and "outside its window" in q.text
+    record_visit_date(wb, actor, v3, date(2025, 3, 1), reason="same", today=TODAY)
+    assert len(_auto(wb, "VISIT_WINDOW")) == 1  # no second query for the same finding
+    record_visit_date(wb, actor, v3, date(2025, 2, 23), reason="typo in the year", today=TODAY)
+    (q,) = _auto(wb, "VISIT_WINDOW")
+    assert q.status == "closed" and q.thread[-1].action == "auto_close"
+
+
+def test_missing_response_assessments_found_by_a_run_and_closed_by_the_entry(wb, actor, dosed):
+    run = run_checks(wb)
+    assert run.raised == 2 and run.closed == 0
+    assert {q.form_code for q in _auto(wb, "RESPONSE_ASSESSMENTS")} == {"PGA", "SLEDAI2K"}
+    assert run_checks(wb).raised == 0  # already under a query
+    save_assessment(
+        wb, actor, visit_id=dosed.visits["V1"], form_code="PGA", values={"PGA": "1.3"},
+        today=TODAY,
+    )  # fmt: skip
+    states = {q.form_code: q.status for q in _auto(wb, "RESPONSE_ASSESSMENTS")}
+    assert states == {"PGA": "closed", "SLEDAI2K": "open"}
+
+
+def test_a_query_a_person_answered_is_left_to_the_monitor(wb, actor, dosed):
+    run_checks(wb)
+    (q,) = [q for q in _auto(wb, "RESPONSE_ASSESSMENTS") if q.form_code == "PGA"]
+    transition(wb, COORDINATOR, q.id, "answer", "PGA not done at V1, see note")
+    save_assessment(
+        wb, actor, visit_id=dosed.visits["V1"], form_code="PGA", values={"PGA": "1.3"},
+        today=TODAY,
+    )  # fmt: skip
+    (q,) = [q for q in _auto(wb, "RESPONSE_ASSESSMENTS") if q.form_code == "PGA"]
+    assert q.status == "answered"
+
+
+def test_screening_is_not_a_response_visit(wb, actor, subject):
+    assert not findings(wb)
+
+
+def test_cli_checks_run(wb, db_url, dosed):
+    done = subprocess.run(
+        [sys.executable, str(REPO / "manage.py"), "--db", db_url, "checks", "run"],
+        capture_output=True, text=True, cwd=REPO, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "2 raised, 0 closed" in done.stdout
+    assert len(_auto(wb, "RESPONSE_ASSESSMENTS")) == 2

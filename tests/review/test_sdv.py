@@ -1,0 +1,77 @@
+"""Source data verification: per form from the study definition, dropped by a later change."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from records.assessments import save_assessment
+from records.errors import Held, PermissionDenied, ValidationFailed
+from records.holds import place_hold
+from records.sdv import dropped_verifications, progress, required_forms, sdv_rows, verify_form
+from tests.records.conftest import TODAY
+from tests.review.conftest import ADMIN, COORDINATOR, DATA_MANAGER, MONITOR
+
+
+def _pga(wb, actor, subject, value="1.3", **kw):
+    return save_assessment(
+        wb, actor, visit_id=subject.visits["SCR"], form_code="PGA", values={"PGA": value},
+        today=TODAY, **kw,
+    )  # fmt: skip
+
+
+def _sdv_audit(wb):
+    with wb.engine.connect() as conn:
+        return conn.execute(
+            text("SELECT action, form, new_value, reason FROM auditevent WHERE entity='sdvmark'")
+        ).all()
+
+
+def test_requirement_comes_from_the_study_definition(study):
+    assert {"SLEDAI2K", "BILAG2004", "PGA", "EX"} <= required_forms(study)
+    assert not {"RAND36", "PROMIS29"} & required_forms(study)
+
+
+def test_verify_then_a_correction_drops_the_mark_in_the_same_transaction(wb, actor, subject):
+    first = _pga(wb, actor, subject)
+    (row,) = sdv_rows(wb, subject.id)
+    assert row.state == "to verify"
+    assert verify_form(wb, MONITOR, subject.visits["SCR"], "PGA").state == "verified"
+    _pga(wb, actor, subject, "1.5", reason="re-read the source", expected_version=first.version)
+    (row,) = sdv_rows(wb, subject.id)
+    assert row.state == "dropped" and row.drop_reason == "re-read the source"
+    assert [r.form_code for r in dropped_verifications(wb)] == ["PGA"]
+    assert [a[0] for a in _sdv_audit(wb)] == ["sdv_verify", "sdv_drop"]
+    verify_form(wb, MONITOR, subject.visits["SCR"], "PGA")
+    assert progress(sdv_rows(wb)) == {"verified": 1, "to verify": 0, "dropped": 0}
+    assert not dropped_verifications(wb)
+
+
+@pytest.mark.parametrize("who", [COORDINATOR, DATA_MANAGER, ADMIN], ids=lambda a: a.role)
+def test_only_a_monitor_verifies(wb, actor, subject, who):
+    _pga(wb, actor, subject)
+    with pytest.raises(PermissionDenied):
+        verify_form(wb, who, subject.visits["SCR"], "PGA")
+
+
+def test_nothing_to_verify_and_twice_are_refused(wb, actor, subject):
+    with pytest.raises(ValidationFailed):
+        verify_form(wb, MONITOR, subject.visits["SCR"], "PGA")
+    _pga(wb, actor, subject)
+    verify_form(wb, MONITOR, subject.visits["SCR"], "PGA")
+    with pytest.raises(ValidationFailed):
+        verify_form(wb, MONITOR, subject.visits["SCR"], "PGA")
+
+
+def test_sdv_goes_on_under_a_freeze_not_a_lock_and_a_refused_write_keeps_the_mark(
+    wb, actor, subject
+):
+    first = _pga(wb, actor, subject)
+    place_hold(wb, DATA_MANAGER, "freeze", "interim", visit_id=subject.visits["SCR"])
+    verify_form(wb, MONITOR, subject.visits["SCR"], "PGA")
+    with pytest.raises(Held):
+        _pga(wb, actor, subject, "1.5", reason="x", expected_version=first.version)
+    assert sdv_rows(wb, subject.id)[0].state == "verified"
+    place_hold(wb, DATA_MANAGER, "lock", "final")
+    with pytest.raises(Held):
+        verify_form(wb, MONITOR, subject.visits["SCR"], "EX")
