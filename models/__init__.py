@@ -1,6 +1,7 @@
 """SQLModel tables, the engine and the audit machinery. Importing this registers every table."""
 
 from models import audit_capture as _audit_capture  # noqa: F401  (registers flush listeners)
+from models import user_seal as _user_seal  # noqa: F401  (seals accounts at flush, issue #13)
 from models.assessments import Assessment, AssessmentItem
 from models.audit import SYSTEM_ACTOR, Actor, AuditEvent
 from models.audit_capture import AuditError, ReasonRequired

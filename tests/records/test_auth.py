@@ -68,7 +68,7 @@ def test_login_success_and_failure_are_audited(engine):
         auth.authenticate(engine, "ada", "wrong password")
     with pytest.raises(PermissionDenied):
         auth.authenticate(engine, "nobody", "whatever")
-    assert _actions(engine) == ["user_create", "login", "login_fail", "login_fail"]
+    assert _actions(engine) == ["user_seal", "user_create", "login", "login_fail", "login_fail"]
 
 
 def test_lockout_after_repeated_failures(engine):
