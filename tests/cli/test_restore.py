@@ -13,6 +13,8 @@ import pytest
 
 from tests.cli.test_manage import PASSWORD, db, manage  # noqa: F401
 
+pytestmark = pytest.mark.req("REQ-SEC-05")
+
 
 def _path(url: str) -> Path:
     return Path(url.removeprefix("sqlite:///"))
@@ -50,6 +52,7 @@ def backed_up(db: str, tmp_path: Path) -> Path:
     return out
 
 
+@pytest.mark.req("REQ-EXP-03")
 def test_backup_writes_a_manifest_with_the_chain_head(backed_up):
     manifest = json.loads((backed_up.parent / "b1.db.manifest.json").read_text())
     rows, _last_id, digest = manifest["anchor"].split(":")

@@ -21,6 +21,7 @@ from records.integrity import APPEND_ONLY_TRIGGERS
 from records.maintenance import check
 from tests.records.conftest import screen
 
+pytestmark = pytest.mark.req("REQ-VAL-02")
 PASSWORD = "a long enough password"
 
 
@@ -185,6 +186,7 @@ UNANCHORED_SCENARIOS: dict[str, tuple[Callable[[sqlite3.Connection], None], str]
 }
 
 
+@pytest.mark.req("REQ-SEC-04")
 @pytest.mark.parametrize("scenario", UNANCHORED_SCENARIOS, ids=list(UNANCHORED_SCENARIOS))
 def test_tampering_is_reported_without_an_anchor(wb, anchored, scenario):
     edit, expected = UNANCHORED_SCENARIOS[scenario]
@@ -207,6 +209,7 @@ TRIGGER_SCENARIOS = {
 }
 
 
+@pytest.mark.req("REQ-AUD-02")
 @pytest.mark.parametrize("scenario", TRIGGER_SCENARIOS, ids=list(TRIGGER_SCENARIOS))
 def test_missing_or_altered_append_only_triggers_are_reported(wb, anchored, scenario):
     statements, expected = TRIGGER_SCENARIOS[scenario]
