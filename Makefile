@@ -8,7 +8,7 @@ DEMO_DB := sqlite:///$(CURDIR)/data/demo.db
 # `make lint` checks the models against the migrations on a fresh schema, never on your data.
 LINT_DB := sqlite:///$(CURDIR)/data/.lint-schema.db
 
-.PHONY: run demo test test-fast lint bench browser spreadsheet install
+.PHONY: run demo test test-fast lint bench browser spreadsheet install validate
 
 install: $(STAMP)
 
@@ -39,7 +39,12 @@ spreadsheet:
 		libreoffice-calc-nogui)
 
 test: $(STAMP) browser spreadsheet
-	$(PY) -m pytest
+	$(PY) -m pytest -p validation.plugin --validation-results=validation/report/results.json
+	$(PY) -m validation.report --results validation/report/results.json
+
+# The validation pack (REQ-VAL-01): runs every req-marked test, writes validation/report/.
+validate: $(STAMP)
+	$(PY) -m validation.report
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not e2e"

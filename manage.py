@@ -1,4 +1,4 @@
-"""Command line: migrate, create-user, users, demo, backup, verify, export.
+"""Command line: migrate, create-user, users, demo, backup, restore, verify, export.
 
 Every command takes --db URL (default: $WORKBENCH_DB_URL or the local SQLite file) and exits
 0 on success, 1 when a check finds problems or input is refused, 2 on usage errors.
@@ -155,10 +155,40 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    """Checks only: never migrates or creates the file it is asked to check."""
+    from records.integrity import read_anchor
     from records.maintenance import check
 
-    report = check(_workbench(args).engine)
-    return _report(report, "database, audit chain, audit replay and signature hashes are intact")
+    url = database_url(args.db)
+    path = url.split("///", 1)[-1] if url.startswith("sqlite") else ""
+    if path and path != ":memory:" and not Path(path).is_file():
+        print(f"PROBLEMS FOUND:\n  - no database file at {path}", file=sys.stderr)
+        return 1
+    anchor = read_anchor(Path(args.anchor)) if args.anchor else None
+    report = check(make_engine(url), anchor)
+    ok = (
+        "database, audit chain, audit replay, append-only triggers, account seals and "
+        "signature hashes are intact"
+    )
+    if anchor is not None and report.head is not None:
+        since = report.head.rows - anchor.rows
+        ok += f"; the chain extends the anchor {anchor.as_text()} by {since} row(s)"
+    return _report(report, ok)
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from records.restore import restore
+
+    url = database_url(args.db)
+    if not url.startswith("sqlite:///"):
+        raise ValueError("restore is for SQLite files; use pg_restore for PostgreSQL")
+    result = restore(Path(url.split("///", 1)[1]), Path(args.source), _operator(), args.reason)
+    kept = f"; the replaced file is kept as {result.kept_aside}" if result.kept_aside else ""
+    print(
+        f"restored {result.restored_from} (verified, {result.audit_rows} audit rows, "
+        f"anchor {result.head.as_text()}){kept}"
+    )
+    return 0
 
 
 def _report(report: object, ok_text: str) -> int:
@@ -235,7 +265,15 @@ def parser() -> argparse.ArgumentParser:
     bk = sub.add_parser("backup", help="online backup of the SQLite file, verified")
     bk.add_argument("--out", required=True)
     bk.set_defaults(func=cmd_backup)
-    sub.add_parser("verify", help="integrity check and audit chain").set_defaults(func=cmd_verify)
+    ve = sub.add_parser("verify", help="integrity check, audit chain, triggers, account seals")
+    ve.add_argument(
+        "--anchor", help="a backup, its manifest or an export: the chain must extend it"
+    )
+    ve.set_defaults(func=cmd_verify)
+    rs = sub.add_parser("restore", help="put a verified backup in place of the database")
+    rs.add_argument("--from", dest="source", required=True, help="the backup file")
+    rs.add_argument("--reason", required=True, help="why (audited)")
+    rs.set_defaults(func=cmd_restore)
     ex = sub.add_parser("export", help="export listings, SDTM/ADaM (folder) or ODM (file)")
     ex.add_argument("what", choices=["listings", "sdtm", "odm"])
     ex.add_argument("--out", required=True)

@@ -90,7 +90,7 @@ def build_listings_export(wb: Workbench, actor: Actor, options: ListingOptions) 
     snapshot = read_snapshot(
         wb.engine, wb.study, Scope(options.subject_ids, options.data_cut), audit
     )
-    stamp = _Stamp(actor, exported_at, snapshot.database_status, options)
+    stamp = _Stamp(actor, exported_at, snapshot.database_status, options, snapshot.anchor)
     content, results = _write(wb.study, list(snapshot.sheets), stamp)
     file_name = listings_file_name(wb.study, options.data_cut)
     _audit(wb, actor, options, file_name, results)
@@ -111,6 +111,7 @@ class _Stamp:
     exported_at: str
     status: str
     options: ListingOptions
+    anchor: str = ""
 
 
 def _write(
@@ -254,6 +255,7 @@ def cover_lines(
         f"Data cut: {cut}",
         f"Extracted (UTC): {stamp.exported_at}",
         f"Database status: {stamp.status}",
+        *((stamp.anchor,) if stamp.anchor else ()),
         f"Exported by: {a.full_name} ({a.username}, {a.role})",
         f"Application version: {APP_VERSION}; study definition version: {s.definition_version}",
         f"Scope: {scope}; audit trail: {audit}",

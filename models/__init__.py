@@ -3,6 +3,7 @@
 from models import audit_capture as _audit_capture  # noqa: F401  (registers flush listeners)
 from models import review_rules as _review_rules  # noqa: F401  (freeze/lock, SDV drop, queries; #12)
 from models import signature_rule as _signature_rule  # noqa: F401  (write rule, order 50)
+from models import user_seal as _user_seal  # noqa: F401  (seals accounts at flush, issue #13)
 from models.assessments import Assessment, AssessmentItem
 from models.audit import SYSTEM_ACTOR, Actor, AuditEvent
 from models.audit_capture import AuditError, ReasonRequired

@@ -8,7 +8,9 @@ from datetime import date
 from sqlalchemy import Connection, Engine, select
 
 from models import RecordLock, Subject
+from models.audit_chain import chain_head
 from records.errors import ValidationFailed
+from records.integrity import anchor_line
 from records.listings.audit_trail import audit_trail
 from records.listings.catalogue import read_listings
 from records.listings.dictionary import codelist_sheet, data_dictionary
@@ -30,6 +32,7 @@ class Snapshot:
 
     sheets: tuple[Listing, ...]
     database_status: str
+    anchor: str = ""  # the audit chain head as read with the data (issue #13)
 
 
 def read_snapshot(
@@ -43,7 +46,8 @@ def read_snapshot(
         if audit is not None:
             listings.append(audit_trail(src, audit.date_from, audit.date_to))
         companions = [data_dictionary(listings), codelist_sheet(study, listings)]
-        return Snapshot((*listings, *companions), database_status(conn, src))
+        anchor = anchor_line(chain_head(conn))
+        return Snapshot((*listings, *companions), database_status(conn, src), anchor)
 
 
 def _check_subjects(conn: Connection, subject_ids: tuple[int, ...] | None) -> None:

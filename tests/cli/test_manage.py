@@ -93,6 +93,7 @@ def test_backup_round_trip(db, tmp_path):
     assert manage("--db", db, "backup", "--out", str(out)).returncode == 1  # never overwrites
 
 
+@pytest.mark.req("REQ-AUD-09")
 def test_demo_builds_an_audited_study_and_prints_accounts(tmp_path):
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     result = manage("--db", url, "demo", "--subjects", "4", "--seed", "3")

@@ -42,6 +42,7 @@ def test_two_exports_have_identical_sheet_data_and_digests(study_wb):
     assert all(one[name] == two[name] for name in one if name != "Cover")
 
 
+@pytest.mark.req("REQ-EXP-01")
 def test_subject_selection_keeps_only_those_subjects(study_wb):
     chosen = _subject_id(study_wb, "002")
     options = ListingOptions(subject_ids=(chosen,), include_audit=True)
@@ -75,6 +76,7 @@ def test_data_cut_leaves_out_later_data_and_unknown_ends(study_wb):
     assert tables["L16.2.4.1 Demographics"].header_lines[3].startswith("Data cut: 2025-04-30")
 
 
+@pytest.mark.req("REQ-AUD-03", "REQ-AUD-06")
 def test_audit_sheet_is_optional_and_filtered_by_date(study_wb):
     today = datetime.now(UTC).date()
     without = open_book(build_listings_workbook(study_wb, MONITOR, ListingOptions()))
@@ -88,6 +90,7 @@ def test_audit_sheet_is_optional_and_filtered_by_date(study_wb):
     assert empty.rows == [] and "Audit trail extract" in empty.header_lines[1]
 
 
+@pytest.mark.req("REQ-AUD-04")
 def test_the_export_itself_is_audited_with_its_options(study_wb):
     options = ListingOptions(data_cut=CUT, include_audit=True, audit_to=date(2030, 1, 1))
     export = build_listings_export(study_wb, MONITOR, options)
@@ -109,6 +112,7 @@ def test_roles_that_may_export(empty_wb, role):
     assert build_listings_workbook(empty_wb, _actor(role), ListingOptions())[:2] == b"PK"
 
 
+@pytest.mark.req("REQ-SEC-01")
 def test_roles_that_may_not(empty_wb):
     with pytest.raises(PermissionDenied):
         build_listings_workbook(empty_wb, _actor("coordinator"), ListingOptions())

@@ -73,6 +73,7 @@ def test_frozen_header_and_autofilter_on_every_sheet(book, tables):
     assert book["L16.2.8.2 Biochemistry"].freeze_panes == f"C{labs.header_row + 1}"
 
 
+@pytest.mark.req("REQ-EXP-03")
 def test_cover_names_study_cut_user_versions_and_hashes_every_sheet(tables, export):
     cover = tables["Cover"]
     block = "\n".join(cover.header_lines)

@@ -50,6 +50,7 @@ def test_monitor_builds_and_gets_a_download_named_by_protocol_and_cut(demo_db):
     assert sheets["SHA-256"].str.len().eq(64).all()
 
 
+@pytest.mark.req("REQ-SEC-01")
 def test_coordinator_cannot_open_the_export_page(demo_db):
     at = _as("coordinator")
     assert not at.get("download_button") and not at.button
@@ -61,6 +62,7 @@ def test_investigator_cannot_include_the_audit_trail(demo_db):
     assert at.checkbox(key="exp_audit").disabled
 
 
+@pytest.mark.req("REQ-EXP-04")
 def test_data_manager_builds_the_submission_package_zip(demo_db):
     import io
     import zipfile

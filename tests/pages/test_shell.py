@@ -60,6 +60,7 @@ def test_login_success_shows_home(signed_in):
 @pytest.mark.parametrize(
     "role", ["investigator", "coordinator", "monitor", "data_manager", "admin"]
 )
+@pytest.mark.req("REQ-SEC-01")
 def test_each_role_reaches_exactly_its_pages(signed_in, role):
     app = signed_in(role)
     for spec in PAGES:
@@ -73,12 +74,14 @@ def test_each_role_reaches_exactly_its_pages(signed_in, role):
                 app.switch_page(path).run()
 
 
+@pytest.mark.req("REQ-SEC-01")
 def test_page_guard_stops_a_page_run_directly_without_sign_in(app_db):
     at = AppTest.from_file(str(PAGES_DIR / "users.py"), default_timeout=30).run()
     assert not at.dataframe and not at.title
     assert any("sign in" in w.value.lower() for w in at.warning)
 
 
+@pytest.mark.req("REQ-SEC-08")
 def test_inactivity_signs_out(signed_in, monkeypatch):
     app = signed_in("monitor")
     monkeypatch.setenv("WORKBENCH_IDLE_MINUTES", "0.1")

@@ -37,6 +37,7 @@ def _rows(wb: Workbench, sql: str) -> list[tuple]:
         return list(conn.execute(text(sql)))
 
 
+@pytest.mark.req("REQ-AUD-01", "REQ-AUD-09")
 def test_create_writes_one_row_per_field_with_who_and_origin(wb, actor):
     subject_id = _screen(wb, actor)
     rows = _rows(
@@ -52,6 +53,7 @@ def test_create_writes_one_row_per_field_with_who_and_origin(wb, actor):
     assert "version_id" not in by_field and "id" not in by_field
 
 
+@pytest.mark.req("REQ-AUD-01", "REQ-AUD-08")
 def test_update_records_old_and_new_value_and_reason(wb, actor):
     subject_id = _screen(wb, actor)
     with unit_of_work(wb.engine, actor, reason="transcription error") as s:
@@ -62,6 +64,7 @@ def test_update_records_old_and_new_value_and_reason(wb, actor):
     assert rows == [("sex", "F", "M", "transcription error")]
 
 
+@pytest.mark.req("REQ-AUD-08")
 def test_update_without_reason_is_refused_and_nothing_changes(wb, actor):
     subject_id = _screen(wb, actor)
     with pytest.raises(ReasonRequired), unit_of_work(wb.engine, actor) as s:
@@ -69,6 +72,7 @@ def test_update_without_reason_is_refused_and_nothing_changes(wb, actor):
     assert _rows(wb, f"SELECT sex FROM subject WHERE id={subject_id}") == [("F",)]
 
 
+@pytest.mark.req("REQ-AUD-01")
 def test_delete_records_old_values(wb, actor):
     subject_id = _screen(wb, actor)
     with unit_of_work(wb.engine, actor, reason="entered on wrong subject") as s:
@@ -85,6 +89,7 @@ def test_delete_records_old_values(wb, actor):
     assert ("visit_code", "V2", None) in rows
 
 
+@pytest.mark.req("REQ-AUD-01")
 def test_write_without_actor_is_refused(wb):
     from sqlmodel import Session
 
@@ -97,12 +102,14 @@ def test_write_without_actor_is_refused(wb):
 @pytest.mark.parametrize(
     "sql", ["UPDATE auditevent SET reason = 'x'", "DELETE FROM auditevent WHERE id = 1"]
 )
+@pytest.mark.req("REQ-AUD-02")
 def test_database_refuses_update_and_delete_on_audit_table(wb, actor, sql):
     _screen(wb, actor)
     with pytest.raises(DatabaseError, match="append-only"), wb.engine.begin() as conn:
         conn.execute(text(sql))
 
 
+@pytest.mark.req("REQ-VAL-02")
 def test_verify_detects_an_edited_row(wb, actor):
     _screen(wb, actor)
     assert verify_chain(wb.engine).ok
@@ -114,6 +121,7 @@ def test_verify_detects_an_edited_row(wb, actor):
     assert any("does not match its hash" in p for p in report.problems)
 
 
+@pytest.mark.req("REQ-VAL-02")
 def test_verify_detects_a_removed_row(wb, actor):
     _screen(wb, actor)
     with wb.engine.begin() as conn:
@@ -138,6 +146,7 @@ EDITS = st.lists(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(edits=EDITS)
+@pytest.mark.req("REQ-VAL-02")
 def test_replaying_the_audit_trail_reproduces_current_data(tmp_path_factory, edits):
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('replay') / 'w.db'}")
     upgrade(engine)

@@ -37,6 +37,7 @@ def test_first_admin_only_while_no_account_exists(engine):
         _admin(engine)
 
 
+@pytest.mark.req("REQ-SEC-04")
 def test_password_is_hashed_with_argon2id(engine):
     _admin(engine)
     with engine.connect() as conn:
@@ -44,6 +45,7 @@ def test_password_is_hashed_with_argon2id(engine):
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
 
 
+@pytest.mark.req("REQ-SEC-04")
 def test_short_password_and_mismatch_are_refused_per_field(engine):
     with pytest.raises(ValidationFailed) as err:
         auth.create_first_admin(engine, {"username": "a", "full_name": "A", "password": "short"})
@@ -61,6 +63,7 @@ def test_short_password_and_mismatch_are_refused_per_field(engine):
     assert "password_confirm" in err.value.errors
 
 
+@pytest.mark.req("REQ-AUD-04", "REQ-SEC-04")
 def test_login_success_and_failure_are_audited(engine):
     _admin(engine)
     assert auth.authenticate(engine, "ada", PASSWORD).username == "ada"
@@ -68,9 +71,10 @@ def test_login_success_and_failure_are_audited(engine):
         auth.authenticate(engine, "ada", "wrong password")
     with pytest.raises(PermissionDenied):
         auth.authenticate(engine, "nobody", "whatever")
-    assert _actions(engine) == ["user_create", "login", "login_fail", "login_fail"]
+    assert _actions(engine) == ["user_seal", "user_create", "login", "login_fail", "login_fail"]
 
 
+@pytest.mark.req("REQ-SEC-04")
 def test_lockout_after_repeated_failures(engine):
     _admin(engine)
     for _ in range(auth.MAX_FAILED_LOGINS):
@@ -80,6 +84,7 @@ def test_lockout_after_repeated_failures(engine):
         auth.authenticate(engine, "ada", PASSWORD)
 
 
+@pytest.mark.req("REQ-AUD-04", "REQ-SEC-01")
 def test_only_admins_manage_users_and_role_changes_are_audited(engine):
     admin = auth.actor_for(_admin(engine))
     inv = auth.create_user(
@@ -102,6 +107,7 @@ def test_only_admins_manage_users_and_role_changes_are_audited(engine):
     assert tuple(row) == ("investigator", "monitor", "moved to monitoring")
 
 
+@pytest.mark.req("REQ-SEC-03")
 def test_usernames_are_never_reused(engine):
     admin = auth.actor_for(_admin(engine))
     with pytest.raises(ValidationFailed, match="never reused"):
@@ -118,6 +124,7 @@ def test_admin_cannot_lock_themselves_out(engine):
         auth.set_role(engine, auth.actor_for(admin), admin.id, "monitor", True, "oops")
 
 
+@pytest.mark.req("REQ-SEC-03")
 def test_deactivated_account_cannot_log_in(engine):
     admin = auth.actor_for(_admin(engine))
     user = auth.create_user(

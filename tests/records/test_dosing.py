@@ -16,6 +16,8 @@ from records.subjects import set_status
 from records.visits import calendar, record_visit_date
 from tests.records.conftest import NOW, TODAY, all_met, counts, dose_values, screen
 
+pytestmark = pytest.mark.req("STU-DOSING")
+
 
 def dose(wb, actor, visit_id, values, **kw):
     return record_dose(wb, actor, visit_id=visit_id, values=values, now=NOW, **kw)

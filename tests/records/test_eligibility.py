@@ -12,6 +12,8 @@ from records.errors import ConflictError, ValidationFailed
 from tests.records.conftest import TODAY, all_met, counts, screen
 from tests.records.test_outcomes_data import Trial
 
+pytestmark = pytest.mark.req("STU-ELIGIBILITY")
+
 
 def save(wb, actor, visit_id, values, **kw):
     return save_eligibility(wb, actor, visit_id=visit_id, values=values, today=TODAY, **kw)

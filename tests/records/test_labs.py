@@ -9,6 +9,8 @@ from records.labs import load_lab_panel, save_lab_panel, sledai_suggestions, vis
 from scoring.renal import egfr_ckd_epi_2021
 from tests.records.conftest import TODAY, counts
 
+pytestmark = pytest.mark.req("STU-LIMITS")
+
 
 def save(wb, actor, visit_id, panel, values, **kw):
     return save_lab_panel(

@@ -12,6 +12,8 @@ from records.outcomes.responses import NOT_EVALUABLE
 from records.outcomes.snapshot import Outcomes, build_outcomes
 from tests.records.test_outcomes_data import DAY1, TODAY, Trial, built_outcomes
 
+pytestmark = pytest.mark.req("STU-RESPONSE")
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Outcomes, dict[str, int]]]:

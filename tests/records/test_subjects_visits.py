@@ -12,6 +12,8 @@ from models.db import unit_of_work
 from records import subjects, visits
 from records.errors import ConflictError, ValidationFailed
 
+pytestmark = pytest.mark.req("STU-VISITS")
+
 TODAY = date(2025, 9, 1)
 VALID = {
     "screening_number": "001-0007",
@@ -80,6 +82,7 @@ def _dosed(wb, actor, dose_date: date) -> int:
     return s.id
 
 
+@pytest.mark.req("REQ-WF-01")
 def test_visit_before_consent_is_refused(wb, actor):
     sid = _dosed(wb, actor, date(2025, 3, 3))
     scr = visits.calendar(wb, sid, TODAY)[0]

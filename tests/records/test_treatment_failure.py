@@ -20,6 +20,8 @@ from records.outcomes.snapshot import build_outcomes
 from records.visits import calendar
 from tests.records.test_outcomes_data import TODAY, Trial
 
+pytestmark = pytest.mark.req("SCO-TREATMENT-FAILURE")
+
 
 def _rows(wb: Workbench, subject: str, visit: str) -> Any:
     sheets = read_snapshot(wb.engine, wb.study, Scope()).sheets

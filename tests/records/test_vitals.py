@@ -10,6 +10,8 @@ from records.errors import ConflictError, ValidationFailed
 from records.vitals import load_vitals, save_vitals, timepoints
 from tests.records.conftest import TODAY, counts
 
+pytestmark = pytest.mark.req("STU-LIMITS")
+
 NORMAL = {"SYSBP": 118, "DIABP": 74, "PULSE": 70, "RESP": 14, "TEMP": 36.8, "WEIGHT": 64}
 
 

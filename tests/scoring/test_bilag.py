@@ -11,6 +11,8 @@ from scoring.bilag_items import ITEMS_BY_DOMAIN
 from scoring.errors import ScoringInputError
 from tests.scoring.bilag_cases import DOMAINS, grades
 
+pytestmark = pytest.mark.req("SCO-BILAG")
+
 
 class TestCatalogue:
     def test_97_items_numbered_and_coded(self) -> None:

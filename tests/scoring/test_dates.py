@@ -17,6 +17,8 @@ from scoring.dates import (
 )
 from scoring.errors import ScoringInputError
 
+pytestmark = pytest.mark.req("SCO-DATES")
+
 REF = dt.date(2025, 3, 4)
 
 

@@ -10,6 +10,8 @@ from scoring import flares
 from scoring.errors import ScoringInputError
 from tests.scoring.bilag_cases import grades
 
+pytestmark = pytest.mark.req("SCO-FLARE")
+
 
 def sfi(**changes: Any) -> flares.SfiResult:
     """SFI with a stable visit (SLEDAI 4 → 4, PGA 1 → 1, prednisone 5 → 5 mg, 60 kg) changed."""

@@ -11,6 +11,8 @@ from scoring import pga
 from scoring.decimals import Number, measured_decimal
 from scoring.errors import ScoringInputError
 
+pytestmark = pytest.mark.req("SCO-PGA")
+
 
 class TestParse:
     @pytest.mark.parametrize(

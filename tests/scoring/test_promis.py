@@ -29,6 +29,8 @@ from scoring.promis_global import (
     score_global10,
 )
 
+pytestmark = pytest.mark.req("SCO-PRO")
+
 # Copied verbatim from spec §8.2: raw | PF | Anxiety | Depression | Fatigue | Sleep | Social | PI.
 SPEC_PROMIS29 = """
 | 4 | 22.5 (4.0) | 40.3 (6.1) | 41.0 (6.2) | 33.7 (4.9) | 32.0 (5.2) | 27.5 (4.1) | 41.6 (6.1) |

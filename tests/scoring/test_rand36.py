@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from scoring.errors import ScoringInputError
 from scoring.rand36 import INSTRUMENT, RECODE, SCALES, recode, scales, score
 
+pytestmark = pytest.mark.req("SCO-PRO")
+
 # Spec §8.4 step 1, row by row: items → scores of responses 1, 2, …
 SPEC_RECODE = [
     ((1, 2, 20, 22, 34, 36), (100, 75, 50, 25, 0)),

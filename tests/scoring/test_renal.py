@@ -19,6 +19,8 @@ from scoring.renal import (
     upcr_g_per_g,
 )
 
+pytestmark = pytest.mark.req("SCO-RENAL")
+
 # --- §7.1 CKD-EPI 2021 -------------------------------------------------------------------------
 
 

@@ -12,6 +12,8 @@ from scoring.errors import ScoringInputError
 from scoring.responders import IntercurrentEvents, NonResponseRules
 from tests.scoring.bilag_cases import grades
 
+pytestmark = pytest.mark.req("SCO-RESPONDERS")
+
 BASE_BILAG = grades("E", renal="A", mucocutaneous="B")
 IMPROVED_BILAG = grades("E", renal="B", mucocutaneous="C")
 

@@ -19,6 +19,8 @@ from scoring.safety import (
     treatment_emergent,
 )
 
+pytestmark = pytest.mark.req("SCO-SAFETY")
+
 DOSE = dt.datetime(2025, 3, 4, 10, 0)
 
 # --- treatment-emergent (§9.5) -----------------------------------------------------------------

@@ -7,6 +7,8 @@ import pytest
 from scoring import sledai
 from scoring.errors import ScoringInputError
 
+pytestmark = pytest.mark.req("SCO-SLEDAI")
+
 ALL_KEYS = [
     "seizure",
     "psychosis",

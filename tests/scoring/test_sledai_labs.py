@@ -10,6 +10,8 @@ from scoring import sledai
 from scoring.errors import ScoringInputError
 from scoring.sledai import LabValue
 
+pytestmark = pytest.mark.req("SCO-SLEDAI")
+
 
 def suggested(labs: dict[str, LabValue]) -> dict[str, tuple[str, ...]]:
     """Descriptor → test codes that triggered it."""

@@ -26,6 +26,8 @@ from scoring.steroids import (
     prednisone_factor,
 )
 
+pytestmark = pytest.mark.req("SCO-STEROIDS")
+
 D1 = dt.date(2025, 3, 4)
 
 

@@ -17,6 +17,8 @@ from scoring.treatment_failure import (
     steroid_increase,
 )
 
+pytestmark = pytest.mark.req("SCO-TREATMENT-FAILURE")
+
 DAY1 = dt.date(2025, 3, 3)
 
 

@@ -22,6 +22,8 @@ from records.standards.odm_data import read_archive
 from records.standards.odm_import import import_odm
 from tests.standards.conftest import EXPORTER
 
+pytestmark = pytest.mark.req("REQ-EXP-02")
+
 NS = {"odm": "http://www.cdisc.org/ns/odm/v1.3"}
 IMPORTER = Actor(user_id=None, username="imp", full_name="Ian Importer", role="investigator")
 DERIVED_OR_CLOCK = {"id", "version_id", "entered_at", "completed_at", "site_id"}

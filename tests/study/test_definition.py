@@ -14,6 +14,8 @@ from records.subjects import screen_subject
 from records.visits import calendar
 from study import StudyDefinitionError, load_study
 
+pytestmark = pytest.mark.req("STU-DEFINITION")
+
 SMALL = Path(__file__).with_name("small_study.toml")
 
 
