@@ -35,6 +35,8 @@ if not target.writable:
     st.info("Read-only: your role can review this visit but not change it.")
 st.page_link(navigation.link("subject.py"), label="Back to the subject", icon=":material/person:")
 visit_date.render(wb, actor, target, row)
+with st.expander("Visit signature", expanded=True, icon=":material/signature:"):
+    signing.panel(wb, actor, subject.id, row.visit_id)
 
 st.subheader("Forms")
 codes = forms.capturable(wb, wb.study.visit(row.visit_code).forms)
@@ -54,6 +56,3 @@ choice = st.selectbox(
 st.subheader(wb.study.form(choice).name)
 st.caption(f"Form state: {states[choice]}")
 forms.render(wb, actor, target, choice)
-
-st.subheader("Signature")
-signing.panel(wb, actor, subject.id, row.visit_id)
