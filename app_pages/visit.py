@@ -42,7 +42,15 @@ st.subheader("Forms")
 codes = forms.capturable(wb, wb.study.visit(row.visit_code).forms)
 states = {code: row.forms.get(code, "not_started").replace("_", " ") for code in codes}
 table = pd.DataFrame(
-    [{"Form": wb.study.form(c).name, "Code": c, "State": states[c]} for c in codes]
+    [
+        {
+            "Form": wb.study.form(c).name,
+            "Code": c,
+            "State": states[c],
+            "Missing": ", ".join(row.missing.get(c, ())),
+        }
+        for c in codes
+    ]
 )
 st.dataframe(table, hide_index=True, key="visit_forms")
 if st.session_state.get(forms.SELECTED) not in codes:
@@ -55,4 +63,9 @@ choice = st.selectbox(
 )
 st.subheader(wb.study.form(choice).name)
 st.caption(f"Form state: {states[choice]}")
+if row.missing.get(choice):
+    st.warning(
+        "Stored as complete but required items are missing, so it does not count as done: "
+        + ", ".join(row.missing[choice])
+    )
 forms.render(wb, actor, target, choice)

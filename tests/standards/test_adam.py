@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from datetime import timedelta
 
+import pandas as pd
+import pytest
+from sqlmodel import Session, select
+
+from models.db import make_engine, upgrade
+from models.subjects import Subject, Visit
+from records.context import Workbench
+from records.demo import build_demo
+from records.demo.events import INVESTIGATOR
+from records.medications import save_medication
 from records.outcomes.snapshot import build_outcomes
-from tests.standards.conftest import TODAY
+from records.standards.package import read_submission
+from tests.standards.conftest import EXPORTER, TODAY
 
 
 def test_adresp_verdicts_are_the_outcome_verdicts(demo_wb, submission):
@@ -25,13 +36,45 @@ def test_adresp_verdicts_are_the_outcome_verdicts(demo_wb, submission):
     assert (got["AVALC"].eq("Y") == got["AVAL"].eq(1.0)).all()
 
 
-def test_non_responses_name_their_reasons_and_rule_decisions_are_nri(submission):
-    adresp = submission.dataset("ADRESP").frame
-    no = adresp[adresp["AVALC"] == "N"]
-    assert not no.empty and no["NRREAS"].notna().all()
-    nri = no[no["DTYPE"] == "NRI"]
-    assert not nri.empty and nri["NRREAS"].str.contains("rule:").all()
-    assert not no[no["DTYPE"].isna()]["NRREAS"].str.contains("rule:").any()
+@pytest.fixture(scope="module")
+def rescued(tmp_path_factory, study):
+    """The four-subject demo plus an IV methylprednisolone pulse (rescue, spec §3.3 (b)) given to
+    the non-responding subject after its V5, so rule-decided non-responses exist to be read."""
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('rescued') / 'demo.db'}")
+    upgrade(engine)
+    wb = Workbench(engine, study)
+    build_demo(wb, subjects=4, seed=1, today=TODAY)
+    with Session(engine) as session:
+        subject_id, v5 = session.exec(
+            select(Subject.id, Visit.actual_date)
+            .join(Visit, Visit.subject_id == Subject.id)
+            .where(Subject.screening_number == "001-004", Visit.visit_code == "V5")
+        ).one()
+    pulse = {"drug": "methylprednisolone", "dose": 500, "dose_unit": "mg", "frequency": "QD",
+             "route": "INTRAVENOUS", "indication": "SLE flare", "corticosteroid": True,
+             "pulse": True, "start": v5 + timedelta(days=1), "stop": v5 + timedelta(days=1),
+             "ongoing": False}  # fmt: skip
+    save_medication(wb, INVESTIGATOR, subject_id=subject_id, values=pulse, today=TODAY)
+    return read_submission(wb, EXPORTER, TODAY)
+
+
+def test_non_responses_name_their_reasons_and_rule_decisions_are_nri(submission, rescued):
+    for adresp in (submission.dataset("ADRESP").frame, rescued.dataset("ADRESP").frame):
+        no = adresp[adresp["AVALC"] == "N"]
+        assert not no.empty and no["NRREAS"].notna().all()
+        nri = no[no["DTYPE"] == "NRI"]
+        assert nri["NRREAS"].str.contains("rule:").all()
+        assert not no[no["DTYPE"].isna()]["NRREAS"].str.contains("rule:").any()
+
+
+def test_a_rescue_pulse_makes_later_visits_rule_decided_non_responses(rescued):
+    adresp = rescued.dataset("ADRESP").frame
+    sri4 = adresp[(adresp["USUBJID"].str.endswith("001-004")) & (adresp["PARAMCD"] == "SRI4")]
+    later = sri4[sri4["AVISITN"] > sri4.loc[sri4["AVISIT"] == "V5", "AVISITN"].iloc[0]]
+    assert not later.empty
+    assert (later["AVALC"] == "N").all() and (later["DTYPE"] == "NRI").all()
+    assert later["NRREAS"].str.contains("rule:").all()
+    assert later["NRREAS"].str.contains("methylprednisolone|pulse|rescue", case=False).all()
 
 
 def test_sri4_components_and_scores_with_change_from_baseline(submission):
