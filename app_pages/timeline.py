@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from charts.casebook import PANELS
-from ui import cache, downloads, session
+from ui import cache, downloads, session, signing
+from ui.resources import workbench
 
 actor = session.require("read")
 k = cache.key()
@@ -21,6 +22,9 @@ start = next((i for i, sid in enumerate(subjects.values()) if sid == chosen), 0)
 choice = st.selectbox("Subject", labels, index=start, key="timeline_subject")
 subject_id = subjects[choice]
 name, dosed = cache.casebook_header(k, subject_id)
+
+with st.expander("Casebook signature", icon=":material/signature:"):
+    signing.history(workbench(), subject_id, None)
 
 for subject, text in cache.steroid_issues(k):
     if subject == name:

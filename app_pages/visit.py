@@ -37,6 +37,8 @@ if not target.writable and held is None:
     st.info("Read-only: your role can review this visit but not change it.")
 st.page_link(navigation.link("subject.py"), label="Back to the subject", icon=":material/person:")
 visit_date.render(wb, actor, target, row)
+with st.expander("Visit signature", expanded=True, icon=":material/signature:"):
+    signing.panel(wb, actor, subject.id, row.visit_id)
 
 st.subheader("Forms")
 codes = forms.capturable(wb, wb.study.visit(row.visit_code).forms)
@@ -74,6 +76,3 @@ if marks.get(choice):
     st.warning(f"Open queries on this form: {marks[choice]} (see below)")
 forms.render(wb, actor, target, choice)
 review.form_queries(wb, actor, subject.id, row.visit_id, choice)
-
-st.subheader("Signature")
-signing.panel(wb, actor, subject.id, row.visit_id)

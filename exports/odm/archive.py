@@ -124,7 +124,11 @@ def export_odm(
     wb: Workbench, actor: Actor, out: Path, signatures: Sequence[S.SignatureRecord] = ()
 ) -> int:
     """Write the ODM archive to `out` (audited with its digest); returns its size in bytes."""
-    document = odm_document(wb.study, read_archive(wb, actor), signatures)
+    from exports.odm.signed import signature_records
+
+    archive = read_archive(wb, actor)
+    signatures = signatures or signature_records(wb, archive)  # the visits' signatures (#11)
+    document = odm_document(wb.study, archive, signatures)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(document)
     digest = hashlib.sha256(document).hexdigest()

@@ -1,13 +1,13 @@
 """PI signature journey in a real browser (#11): a link to a visit survives sign-in, the PI signs
-the visit with username and password, a coordinator's correction invalidates the signature, the
-PI finds it on the sign-off page and signs again with the password only."""
+the visit with username and password, the coordinator corrects a value in her own browser, the
+PI finds the invalidated signature on the sign-off page and signs again with the password only."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from models.db import make_engine, upgrade
 from records import auth
@@ -17,7 +17,7 @@ from records.subjects import screen_subject
 from records.visits import calendar, record_visit_date
 from records.vitals import load_vitals, save_vitals
 from study import DEFAULT_DEFINITION, load_study
-from tests.e2e.conftest import key, screenshot, wait_idle
+from tests.e2e.conftest import choose, key, screenshot, wait_idle
 
 PASSWORD = "a long enough password"
 WAIT = 30_000
@@ -74,12 +74,42 @@ def _sign(page: Page, scr: int, *, with_username: bool) -> None:
     wait_idle(page)
 
 
+def correct_weight_as_coordinator(browser: Browser, base: str) -> None:
+    """The coordinator, in a browser of her own, corrects the weight with a reason."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    page.goto(f"{base}/visit?subject=001-001&visit=SCR")
+    wait_idle(page)
+    page.get_by_label("Username").fill("cora")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="001-001 · SCR")).to_be_visible(timeout=WAIT)
+    choose(page, "visit_form", "Vital signs")
+    box = key(page, "VS__WEIGHT").locator("input")
+    box.fill("66")
+    box.press("Tab")
+    wait_idle(page)
+    key(page, "VS__save").locator("button").click()
+    wait_idle(page)
+    box = key(page, "VS__reason").locator("input")
+    box.fill("scale was not zeroed")
+    box.press("Tab")
+    wait_idle(page)
+    key(page, "VS__confirm").locator("button").click()
+    wait_idle(page)
+    screenshot(page, "sign-02a-coordinator-corrected")
+    page.close()
+
+
 def test_pi_signs_correction_invalidates_pi_signs_again(
-    page: Page, start_server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    page: Page,
+    browser: Browser,
+    start_server,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     study = _study_file(tmp_path)
     monkeypatch.setenv("WORKBENCH_STUDY", str(study))
-    url, wb, coordinator, scr = _prepared(tmp_path, study)
+    url, wb, _, scr = _prepared(tmp_path, study)
     base = start_server(url).url
 
     page.goto(f"{base}/visit?subject=001-001&visit=SCR")
@@ -95,10 +125,8 @@ def test_pi_signs_correction_invalidates_pi_signs_again(
     expect(page.get_by_text("Signed by Ivy Investigator (ivy, investigator)")).to_be_visible()
     screenshot(page, "sign-01-signed")
 
-    current = load_vitals(wb, scr)
-    save_vitals(wb, auth.actor_for(coordinator), visit_id=scr,
-                values={**VITALS, "WEIGHT": 66}, reason="scale was not zeroed",
-                expected_version=current.version)  # fmt: skip
+    correct_weight_as_coordinator(browser, base)
+    assert load_vitals(wb, scr).values["WEIGHT"] == 66
 
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="PI sign-off").click()
     expect(page.get_by_role("heading", name="PI sign-off")).to_be_visible(timeout=WAIT)

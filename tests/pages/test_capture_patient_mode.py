@@ -12,22 +12,12 @@ from tests.pages.capture_support import dose, errors, open_page, screen, texts
 
 wb = fixtures.wb  # the shared database fixture
 
-PASSWORD = "a long enough password"
+PASSWORD = "seeded account pass phrase"  # the seeded investigator's (capture_support)
 
 
 @pytest.fixture
 def staff(wb):
-    admin = auth.authenticate(wb.engine, "admin", "first account pass phrase")
-    return auth.create_user(
-        wb.engine,
-        auth.actor_for(admin),
-        {
-            "username": "investigator",
-            "full_name": "Ivy Investigator",
-            "role": "investigator",
-            "password": PASSWORD,
-        },
-    )
+    return auth.authenticate(wb.engine, "investigator", PASSWORD)
 
 
 def start(wb, form: str = "PROMIS29"):

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from models import SYSTEM_ACTOR
 from models.db import make_engine, upgrade
+from records import auth
 from records.context import Workbench
 from records.demo import build_demo
 from study import load_study
@@ -21,14 +23,21 @@ def demo_db(app_db: str) -> str:
     engine = make_engine(app_db)
     upgrade(engine)
     build_demo(Workbench(engine, load_study()), subjects=3, seed=2, today=date(2026, 1, 15))
+    for role in ROLE_IDS:  # writes re-read the account, so the seeded sessions are real ones
+        values = {"username": role, "full_name": f"{role} user", "role": role}
+        made = auth.create_user(engine, SYSTEM_ACTOR, values | {"password": "export page phrase"})
+        assert made.id == ROLE_IDS[role]
     engine.dispose()
     return app_db
+
+
+ROLE_IDS = {"monitor": 1, "data_manager": 2, "investigator": 3, "coordinator": 4}
 
 
 def _as(role: str) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=120)
     at.session_state["user"] = {
-        "id": 1,
+        "id": ROLE_IDS[role],
         "username": role,
         "full_name": f"{role} user",
         "role": role,

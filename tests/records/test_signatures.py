@@ -213,3 +213,24 @@ def test_signatures_sheet_lists_valid_and_invalidated(swb, people, visit):
     )
     assert rows.loc["SCR", "printed_name"] == "Dr Investigator"
     assert {first.content_hash, book.content_hash} == set(sheet.frame["content_hash"])
+
+
+@pytest.mark.parametrize("change", ["deactivated", "demoted", "locked"])
+def test_a_changed_investigator_cannot_sign(swb, people, visit, change):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from models import User
+    from models.base import utc_now
+
+    values = {
+        "deactivated": {"active": False},
+        "demoted": {"role": "coordinator"},
+        "locked": {"locked_until": utc_now() + timedelta(minutes=10)},
+    }[change]
+    with swb.engine.begin() as conn:
+        conn.execute(update(User).where(User.id == people["investigator"].user_id).values(**values))
+    with pytest.raises(PermissionDenied):
+        _sign_visit(swb, people, visit)
+    assert signatures_of(swb) == []
