@@ -19,14 +19,6 @@ from records.errors import ConflictError, NotFound, ValidationFailed
 from records.permissions import require
 from records.transaction import write
 
-TERMINAL_STATUSES = (
-    "screen_failure",
-    "completed",
-    "early_termination",
-    "lost_to_follow_up",
-    "died",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class SubjectRead:

@@ -19,7 +19,6 @@ from records.transaction import write
 from scoring.dates import date_of_study_day, study_day, visit_window
 from study.schema import VisitDef
 
-CALENDAR_STATUSES = ("not_yet_due", "due", "overdue", "done", "missed", "not_expected")
 LEFT_STUDY = ("early_termination", "lost_to_follow_up", "died")
 """Subject statuses after which later scheduled visits are not expected (§3.3 (d))."""
 
