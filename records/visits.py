@@ -146,6 +146,10 @@ def record_visit_date(
         visit = session.get(Visit, visit_id)
         if visit is None:
             raise NotFound(f"visit {visit_id} does not exist")
+        if visit.actual_date is not None and expected_version is None:
+            raise ConflictError(
+                "correcting a visit date needs the version it was read at (issue #13); reload"
+            )
         if expected_version is not None and visit.version_id != expected_version:
             raise ConflictError("this visit was changed by someone else; reload")
         subject = session.get(Subject, visit.subject_id)
