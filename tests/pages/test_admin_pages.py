@@ -38,3 +38,16 @@ def test_the_admin_visit_page_opens(wb):
     subject = screen(wb)
     at = _open("visit.py", subject_id=subject.id, visit_id=subject.visits["SCR"])
     assert not at.exception, at.exception
+
+
+@pytest.mark.req("REQ-VAL-02")
+def test_the_audit_page_shows_the_anchor_to_file_elsewhere(wb, tmp_path):
+    from records.integrity import ANCHOR_LABEL, read_anchor
+
+    screen(wb)
+    at = _open("audit.py")
+    assert not at.exception, at.exception
+    line = next(c.value for c in at.code if c.value.startswith(ANCHOR_LABEL))
+    note = tmp_path / "anchor-note.txt"
+    note.write_text(line)
+    assert read_anchor(note).rows > 0
