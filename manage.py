@@ -94,8 +94,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from records.demo import build_demo
+    from records.subjects import subject_frame
 
     wb = _workbench(args)
+    existing = len(subject_frame(wb))
+    if existing:
+        raise ValueError(
+            f"this database already holds {existing} subject(s) (a demo, a half-built demo or "
+            "real data); the demo is built only on an empty database: use a new --db file, or "
+            "`make demo`, which recreates data/demo.db"
+        )
     summary = build_demo(wb, subjects=args.subjects, seed=args.seed)
     print("demo study written:")
     for name, count in asdict(summary).items():

@@ -8,6 +8,7 @@ import streamlit as st
 
 from exports.csv_file import frame_to_csv_bytes
 from records.audit_trail import AuditFilter, audit_frame, audit_users_and_entities, verify_chain
+from records.integrity import current_anchor
 from records.subjects import subject_frame
 from ui import session
 from ui.resources import workbench
@@ -55,3 +56,10 @@ if st.button("Verify the audit chain", key="verify_chain"):
         st.success(f"The chain of {report.rows} audit rows is intact.")
     else:
         st.error("The audit trail was altered:\n\n" + "\n".join(f"- {p}" for p in report.problems))
+
+st.caption(
+    "Anchor: copy this line into a file kept off this computer (the trial master file, an "
+    "e-mail to the sponsor); `manage.py verify --anchor FILE` later proves the trail still "
+    "extends it."
+)
+st.code(current_anchor(wb.engine), language=None)

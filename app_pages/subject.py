@@ -25,7 +25,7 @@ cols[3].metric("Day 1 (dose)", subject.dose_date.isoformat() if subject.dose_dat
 
 if subject.status_reason:
     st.caption(f"Status since {subject.status_date or '—'}: {subject.status_reason}")
-subject_panels.links()
+subject_panels.links(actor.role)
 rows = calendar(wb, subject.id)
 visits_tab, eligibility_tab, status_tab, signatures_tab = st.tabs(
     ["Visits", "Eligibility", "Status and visits", "Signatures"]

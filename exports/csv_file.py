@@ -1,23 +1,19 @@
-"""CSV bytes "for Excel", neutralised against formula injection (spec/records.md §5.2 item 2/4)."""
+"""CSV bytes "for Excel", neutralised against formula injection (spec/records.md §5.2 item 2/4).
+
+One formula-trigger rule for CSV and xlsx: `exports.sanitize`. Rows end in CRLF (RFC 4180), so a
+carriage return or line feed inside a value always gets the value quoted and never splits a row.
+"""
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
-_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+from exports.sanitize import csv_for_excel
 
 
 def inert(value: object) -> object:
     """Prefix `'` to text that a spreadsheet would run; plain numbers like -3.2 stay as they are."""
-    if not isinstance(value, str):
-        return value
-    stripped = value.lstrip(" ")
-    if stripped.startswith(_TRIGGERS) and not _PLAIN_NUMBER.match(stripped):
-        return "'" + value
-    return value
+    return csv_for_excel(value) if isinstance(value, str) else value
 
 
 def frame_to_csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -26,4 +22,4 @@ def frame_to_csv_bytes(frame: pd.DataFrame) -> bytes:
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(inert)
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import re
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
@@ -23,11 +22,9 @@ from exports.xlsx_workbook import (
     canonical_cells,
     open_workbook,
 )
-from models import Actor
-from models.audit_chain import append
-from models.db import unit_of_work
 from records.context import Workbench
 from records.errors import ValidationFailed
+from records.export_log import Actor, audit_export
 from records.listings import Listing, Scope
 from records.listings.snapshot import AuditRange, read_snapshot
 from records.permissions import require
@@ -310,12 +307,4 @@ def _audit(
     }
     digest = hashlib.sha256("".join(r.sha256 for r in results).encode()).hexdigest()
     payload["workbook_data_sha256"] = digest
-    version = wb.study.study.definition_version
-    row = {
-        "user_id": actor.user_id, "username": actor.username, "user_name": actor.full_name,
-        "user_role": actor.role, "origin": actor.origin, "action": "export",
-        "entity": "listings", "new_value": json.dumps(payload, sort_keys=True, default=list),
-        "study_version": version,
-    }  # fmt: skip
-    with unit_of_work(wb.engine, actor, study_version=version) as session:
-        append(session.connection(), [row])
+    audit_export(wb, actor, "listings", payload)

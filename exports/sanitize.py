@@ -13,7 +13,7 @@ import re
 FORMULA_TRIGGERS = frozenset("=+-@\t\r\0")
 EXCEL_CELL_CHARACTERS = 32_767
 EXCEL_CELL_LINE_FEEDS = 253
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 
 
 def starts_like_formula(text: str) -> bool:

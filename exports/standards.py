@@ -9,8 +9,8 @@ from datetime import date
 from pathlib import Path
 
 from exports.sdtm.package import PackageFile, package_zip, write_package
-from models import Actor
 from records.context import Workbench
+from records.export_log import Actor
 from records.standards.package import Submission, audit_export, read_submission
 
 

@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 from exports.standards import export_submission
-from models import Actor
 from records.context import Workbench
 from records.errors import ValidationFailed
+from records.export_log import Actor
 
 
 def run_standards_export(

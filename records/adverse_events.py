@@ -25,7 +25,7 @@ from records.permissions import require
 from records.subject_rows import edit_row, stored_values
 from records.write_path import audited, last_change
 from scoring import ae_terms, safety
-from scoring.dates import date_of_study_day, parse_partial_date
+from scoring.dates import date_of_study_day
 
 SAE_FLAGS = (
     "sae_death", "sae_life_threatening", "sae_hospitalisation", "sae_disability",
@@ -242,8 +242,3 @@ def adverse_events_in(
     if subject_id is not None:
         query = query.where(AdverseEvent.subject_id == subject_id)
     return [_read(session, wb, row) for row in session.scalars(query)]
-
-
-def onset_date(onset: str) -> date:
-    """The earliest calendar date a (partial) onset can denote, for sorting and study day."""
-    return parse_partial_date(onset).earliest().date()

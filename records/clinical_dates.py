@@ -36,7 +36,7 @@ def partial_date(
         value = value.strftime("%Y-%m-%dT%H:%M") if with_time else value.date().isoformat()
     elif isinstance(value, date):
         value = value.isoformat()
-    if not isinstance(value, str) or len(value) > 30:
+    if not isinstance(value, str) or len(value) > 30 or not value.isascii():
         errors[field] = f"must be a date as {_DATE_FORMS}"
         return None
     try:
@@ -53,6 +53,20 @@ def partial_date(
         errors[field] = f"cannot be after {not_after.isoformat()}"
         return None
     return parsed
+
+
+def before_birth(
+    birth_date: date | None, birth_year: int | None, starts: dict[str, str | None]
+) -> fields.Errors:
+    """`{field: message}` for each (partial) date that certainly lies before the birth."""
+    birth = birth_date or (date(birth_year, 1, 1) if birth_year else None)
+    errors: fields.Errors = {}
+    for field, value in starts.items():
+        if birth is None or not value:
+            continue
+        if parse_partial_date(value).certainly_before(birth):
+            errors[field] = f"is before the subject's birth ({birth_date or birth_year})"
+    return errors
 
 
 def ends_before(start: PartialDate | None, end: PartialDate | None) -> bool:

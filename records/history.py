@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from models import Actor, MedicalHistory, Subject
 from models.db import read_session
 from records import fields
-from records.clinical_dates import partial_date
+from records.clinical_dates import before_birth, partial_date
 from records.context import Workbench
 from records.errors import NotFound, ValidationFailed
 from records.instruments import screen
@@ -98,6 +98,9 @@ def save_history(
         if subject is None:
             raise NotFound(f"subject {subject_id} does not exist")
         clean = _validate(wb, values, subject.consent_date, today or date.today())
+        born = before_birth(subject.birth_date, subject.birth_year, {"start": clean["start"]})
+        if born:
+            raise ValidationFailed(born)
         if history_id is None:
             row = MedicalHistory(subject_id=subject_id, **clean)
             session.add(row)

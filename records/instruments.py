@@ -19,7 +19,6 @@ from scoring.items import Instrument, InstrumentItem
 from study.schema import FormDef, FormItemDef, StudyDefinition
 
 ItemKind = Literal["option", "number", "pga", "text"]
-STORED_KINDS: tuple[str, ...] = ("instrument", "items", "eligibility")
 MET, NOT_MET = "Y", "N"
 NOTE_SUFFIX = "_NOTE"
 OVERRIDE_ITEM = "OVERRIDE"

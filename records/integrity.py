@@ -16,7 +16,7 @@ import sqlite3
 import zipfile
 from pathlib import Path
 
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, Engine, func, select, text
 
 from models import AuditEvent, User
 from models.audit_chain import ChainHead, chain_head
@@ -44,6 +44,12 @@ APPEND_ONLY_TRIGGERS: dict[str, tuple[str, str]] = {
 def anchor_line(head: ChainHead) -> str:
     """The one printed form of an anchor on covers and in reports."""
     return f"{ANCHOR_LABEL}: {head.as_text()}"
+
+
+def current_anchor(engine: Engine) -> str:
+    """The chain's head now, as the anchor line to copy into a file kept off this computer."""
+    with engine.connect() as conn:
+        return anchor_line(chain_head(conn))
 
 
 def parse_anchor(value: str) -> ChainHead:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from models import Actor, Medication, Subject
 from models.db import read_session
 from records import fields
-from records.clinical_dates import ends_before, partial_date
+from records.clinical_dates import before_birth, ends_before, partial_date
 from records.context import Workbench
 from records.errors import NotFound, ValidationFailed
 from records.instruments import screen
@@ -169,8 +169,12 @@ def save_medication(
     with audited(
         wb, actor, reason, lambda: stored_values(wb, Medication, medication_id, _read)
     ) as session:
-        if session.get(Subject, subject_id) is None:
+        subject = session.get(Subject, subject_id)
+        if subject is None:
             raise NotFound(f"subject {subject_id} does not exist")
+        born = before_birth(subject.birth_date, subject.birth_year, {"start": clean["start"]})
+        if born:
+            raise ValidationFailed(born)
         if medication_id is None:
             row = Medication(subject_id=subject_id, **clean)
             session.add(row)

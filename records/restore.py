@@ -78,7 +78,7 @@ def _check_manifest(source: Path) -> None:
         return
     try:
         expected = json.loads(manifest.read_text(encoding="utf-8"))["sha256"]
-    except (ValueError, KeyError) as err:
+    except (ValueError, KeyError, TypeError) as err:
         raise RestoreRefused(f"the backup's manifest {manifest.name} cannot be read") from err
     if file_sha256(source) != expected:
         raise RestoreRefused(
@@ -116,7 +116,8 @@ def _manifest_anchor(source: Path) -> ChainHead | None:
     manifest = manifest_path(source)
     if not manifest.is_file():
         return None
-    return parse_anchor(json.loads(manifest.read_text(encoding="utf-8"))["anchor"])
+    anchor = json.loads(manifest.read_text(encoding="utf-8")).get("anchor")
+    return parse_anchor(anchor) if isinstance(anchor, str) else None
 
 
 def _swap(target: Path, staging: Path) -> Path | None:

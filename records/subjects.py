@@ -19,14 +19,6 @@ from records.errors import ConflictError, NotFound, ValidationFailed
 from records.permissions import require
 from records.transaction import write
 
-TERMINAL_STATUSES = (
-    "screen_failure",
-    "completed",
-    "early_termination",
-    "lost_to_follow_up",
-    "died",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class SubjectRead:
@@ -69,12 +61,26 @@ def _version(wb: Workbench) -> str:
     return wb.study.study.definition_version
 
 
+# Ages at consent outside this range are typing errors, not screen failures (issue #13);
+# the study's own age criterion is an eligibility check.
+PLAUSIBLE_AGE = (12, 110)
+
+
+def _age(birth: date, on: date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
 def validate_screening(wb: Workbench, values: dict[str, Any], today: date) -> dict[str, Any]:
     """Typed screening fields, or ValidationFailed naming each bad field."""
     errors: fields.Errors = {}
     clean = {
         "screening_number": fields.text(
-            errors, "screening_number", values.get("screening_number"), required=True, max_length=20
+            errors,
+            "screening_number",
+            values.get("screening_number"),
+            required=True,
+            max_length=20,
+            identifier=True,
         ),
         "sex": fields.choice(
             errors, "sex", values.get("sex"), wb.study.codes("SEX"), required=True
@@ -107,6 +113,13 @@ def validate_screening(wb: Workbench, values: dict[str, Any], today: date) -> di
     )
     if birth and clean["consent_date"] and birth >= clean["consent_date"]:
         errors["consent_date"] = "must be after the birth date"
+    elif birth and clean["consent_date"]:
+        age = _age(birth, clean["consent_date"])
+        if not PLAUSIBLE_AGE[0] <= age <= PLAUSIBLE_AGE[1]:
+            errors["birth_date" if clean["birth_date"] else "birth_year"] = (
+                f"gives an age of {age} at consent: check the birth date "
+                f"(plausible: {PLAUSIBLE_AGE[0]} to {PLAUSIBLE_AGE[1]})"
+            )
     if errors:
         raise ValidationFailed(errors)
     if clean["birth_date"] is not None:

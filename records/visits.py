@@ -20,7 +20,6 @@ from records.transaction import write
 from scoring.dates import date_of_study_day, study_day, visit_window
 from study.schema import VisitDef
 
-CALENDAR_STATUSES = ("not_yet_due", "due", "overdue", "done", "missed", "not_expected")
 LEFT_STUDY = ("early_termination", "lost_to_follow_up", "died")
 """Subject statuses after which later scheduled visits are not expected (§3.3 (d))."""
 
@@ -152,6 +151,10 @@ def record_visit_date(
         visit = session.get(Visit, visit_id)
         if visit is None:
             raise NotFound(f"visit {visit_id} does not exist")
+        if visit.actual_date is not None and expected_version is None:
+            raise ConflictError(
+                "correcting a visit date needs the version it was read at (issue #13); reload"
+            )
         if expected_version is not None and visit.version_id != expected_version:
             raise ConflictError("this visit was changed by someone else; reload")
         subject = session.get(Subject, visit.subject_id)

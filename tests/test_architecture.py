@@ -43,7 +43,7 @@ def _files(package: str) -> list[Path]:
             },
         ),
         ("study", {"streamlit", "sqlmodel", "sqlalchemy", "models", "records", "scoring"}),
-        ("exports", {"streamlit", "sqlmodel", "ui"}),
+        ("exports", {"streamlit", "sqlmodel", "ui", "models"}),
         ("records", {"streamlit", "ui"}),
         ("models", {"streamlit", "records", "ui", "exports"}),
         ("charts", {"streamlit", "sqlmodel", "sqlalchemy", "models"}),

@@ -96,6 +96,11 @@ def pages_for(role: str) -> dict[str, list[st.Page]]:
     return sections
 
 
+def may_open(role: str, file: str) -> bool:
+    """Whether the page is in the role's navigation (only then may a page link to it)."""
+    return any(spec.file == file and role in spec.roles for spec in PAGES)
+
+
 def link(file: str) -> str:
     """Path of a page for st.switch_page / st.page_link."""
     return str(PAGES_DIR / file)

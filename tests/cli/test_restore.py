@@ -173,3 +173,15 @@ def test_verify_anchor_from_a_backup_detects_a_rewritten_chain(db, backed_up):
     for anchor in (backed_up, Path(str(backed_up) + ".manifest.json")):
         result = manage("--db", db, "verify", "--anchor", str(anchor))
         assert result.returncode == 1 and "anchor: audit row" in result.stderr
+
+
+def test_restore_over_a_damaged_database_keeps_the_damaged_file_aside(db, backed_up):
+    live = _path(db)
+    live.write_bytes(b"SQLite format 3\x00" + b"\xde\xad" * 3000)
+    assert manage("--db", db, "verify").returncode == 1
+    result = manage("--db", db, "restore", "--from", str(backed_up), "--reason", "disk damage")
+    assert result.returncode == 0, result.stderr
+    assert _users(live) == ["ivy"]
+    kept = list(live.parent.glob("cli.db.replaced-*"))
+    assert len(kept) == 1 and kept[0].read_bytes().startswith(b"SQLite format 3\x00\xde\xad")
+    assert manage("--db", db, "verify").returncode == 0

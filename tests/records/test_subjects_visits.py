@@ -118,11 +118,24 @@ def test_calendar_status_follows_today(wb, actor):
 def test_correcting_a_visit_date_needs_a_reason(wb, actor):
     sid = _dosed(wb, actor, date(2025, 3, 3))
     v2 = next(r for r in visits.calendar(wb, sid, TODAY) if r.visit_code == "V2")
-    visits.record_visit_date(wb, actor, v2.visit_id, date(2025, 3, 4), today=TODAY)
+    first = visits.record_visit_date(wb, actor, v2.visit_id, date(2025, 3, 4), today=TODAY)
+    version = first.version_id
     with pytest.raises(ValidationFailed):
-        visits.record_visit_date(wb, actor, v2.visit_id, date(2025, 3, 5), today=TODAY)
+        visits.record_visit_date(
+            wb, actor, v2.visit_id, date(2025, 3, 5), expected_version=version, today=TODAY
+        )
+    with pytest.raises(ConflictError):  # an edit without the version it read is refused
+        visits.record_visit_date(
+            wb, actor, v2.visit_id, date(2025, 3, 5), reason="wrong day", today=TODAY
+        )
     visits.record_visit_date(
-        wb, actor, v2.visit_id, date(2025, 3, 5), reason="wrong day", today=TODAY
+        wb,
+        actor,
+        v2.visit_id,
+        date(2025, 3, 5),
+        reason="wrong day",
+        expected_version=version,
+        today=TODAY,
     )
     with wb.engine.connect() as conn:
         assert (

@@ -20,7 +20,6 @@ from ui.capture import audit, flow, meta
 from ui.capture.target import Target
 
 FID = "EX"
-TIMES = ("started_at", "stopped_at")
 LABELS = {
     "lot": "Lot number",
     "cells_total": "Total cells given",

@@ -91,9 +91,10 @@ def render(wb: Workbench, actor: Actor, target: Target, code: str) -> None:
         _instrument(wb, actor, target, code)
     elif kind == "log":
         st.info("Medical and SLE history are entered as dated rows on the History page.")
-        st.page_link(
-            navigation.link("history.py"), label="Open History", icon=":material/history_edu:"
-        )
+        if navigation.may_open(actor.role, "history.py"):
+            st.page_link(
+                navigation.link("history.py"), label="Open History", icon=":material/history_edu:"
+            )
     elif kind == "eligibility":
         view = assessment.generic(wb, code, note_label="Evidence")
         assessment.render(wb, actor, target, code, view)

@@ -26,9 +26,13 @@ LINKS = (
 )
 
 
-def links() -> None:
-    """Links to the subject's logs."""
-    for column, (page, label, icon) in zip(st.columns(len(LINKS)), LINKS, strict=True):
+def links(role: str) -> None:
+    """Links to the subject's logs the role may open (a link to a page outside the role's
+    navigation would end the page with an error, issue #13)."""
+    shown = [link for link in LINKS if navigation.may_open(role, link[0])]
+    if not shown:
+        return
+    for column, (page, label, icon) in zip(st.columns(len(shown)), shown, strict=True):
         with column:
             st.page_link(navigation.link(page), label=label, icon=icon)
 
