@@ -63,7 +63,7 @@ def visit(subject: Subject, code: str, form: str, role: str = "investigator") ->
 @pytest.mark.parametrize("form", FORMS)
 def test_each_form_renders_for_writer_and_read_only(wb, dosed, form):
     at = visit(dosed, "V1", form)
-    assert at.subheader[-1].value == wb.study.form(form).name
+    assert wb.study.form(form).name in [s.value for s in at.subheader]
     reader = visit(dosed, "V1", form, role="monitor")
     assert "Read-only" in texts(reader)
     assert not [b for b in reader.button if str(b.key or "").endswith("__save")]
