@@ -148,10 +148,13 @@ def _codes(study: StudyDefinition) -> tuple[str, ...]:
     return study.edit_checks
 
 
-def findings(wb: Workbench, subjects: set[int] | None = None) -> list[Finding]:
-    """Every finding of the study's checks (for the given subjects, or all)."""
+def findings(
+    wb: Workbench, subjects: set[int] | None = None, codes: Iterable[str] | None = None
+) -> list[Finding]:
+    """Every finding of the study's checks (or of `codes`), for the given subjects or all."""
+    wanted = [c for c in _codes(wb.study) if codes is None or c in set(codes)]
     with read_session(wb.engine) as session:
-        return [f for code in _codes(wb.study) for f in CHECKS[code](session, wb.study, subjects)]
+        return [f for code in wanted for f in CHECKS[code](session, wb.study, subjects)]
 
 
 def _auto_queries(wb: Workbench, subjects: set[int] | None) -> dict[tuple[Any, ...], Any]:
@@ -176,9 +179,11 @@ def run_checks(
 ) -> CheckRun:
     """Raise queries for new findings (of `raise_only` checks), close the fixed open ones."""
     scope = set(subjects) if subjects is not None else None
-    found = findings(wb, scope)
     existing = _auto_queries(wb, scope)
     allowed = set(raise_only) if raise_only is not None else set(CHECKS)
+    # Evaluate the checks that may raise, and those with an open query that may now close.
+    wanted = allowed | {q.check_code for q in existing.values() if q.status == "open"}
+    found = findings(wb, scope, wanted)
     raised = closed = pending = 0
     for f in found:
         if f.key in existing:
@@ -190,7 +195,7 @@ def run_checks(
             raised += 1
     keys = {f.key for f in found}
     for key, q in existing.items():
-        if key not in keys and q.status == "open":
+        if key not in keys and q.status == "open" and q.check_code in wanted:
             close_fixed(wb, actor, q.id)
             closed += 1
     return CheckRun(raised, closed, pending)
