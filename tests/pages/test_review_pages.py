@@ -83,3 +83,16 @@ def test_frozen_visit_hides_save_buttons_and_lock_page_shows_the_checklist(wb):
     lock.text_input(key="lock_reason").input("interim analysis")
     lock.button(key="freeze_db").click().run()
     assert any(h.level == "study" for h in rs.holds(wb))
+
+
+def test_a_save_into_a_frozen_form_shows_the_refusal(wb):
+    from records.holds import place_hold
+
+    subject = screen(wb)
+    place_hold(wb, USERS["data_manager"], "freeze", "query review", visit_id=subject.visits["SCR"],
+               form_code=PGA)  # fmt: skip
+    at = _visit(subject, "investigator")
+    at.text_input(key="PGA__PGA").input("1.3")
+    at.button(key="PGA__save").click().run()
+    assert not at.exception, at.exception
+    assert "form PGA of this visit is frozen" in texts(at)
