@@ -125,3 +125,16 @@ def test_data_manager_freezes_a_visit_and_lifts_it_with_the_password(wb):
     at.text_input(key="lift_pw").input("a long enough password")
     at.button(key="lift_hold").click().run()
     assert not holds(wb)
+
+
+def test_a_frozen_subject_has_no_save_buttons_on_its_logs(wb):
+    from records.holds import place_hold
+
+    subject = screen(wb)
+    at = open_page("investigator", "adverse_events.py", subject_id=subject.id)
+    assert [b for b in at.button if b.key == "AE__save"]
+    place_hold(wb, USERS["data_manager"], "lock", "final", subject_id=subject.id)
+    for page in ("adverse_events.py", "medications.py", "history.py"):
+        at = open_page("investigator", page, subject_id=subject.id)
+        assert "This subject is locked" in texts(at), page
+        assert not [b for b in at.button if str(b.key or "").endswith("__save")], page
