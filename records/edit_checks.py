@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from models import SYSTEM_ACTOR, Actor, DataQuery, LabResult, Visit
@@ -202,10 +203,13 @@ def run_checks(
 
 
 def after_save(wb: Workbench, subjects: set[int]) -> None:
-    """The on-save run for the subjects a save touched; a refusal (lock) leaves it for later."""
+    """The on-save run for the subjects a save touched (the save is already committed).
+
+    A refusal (lock) or a busy database leaves the finding to the next save or `checks run`.
+    """
     if not wb.study.edit_checks or not subjects:
         return
     try:
         run_checks(wb, SYSTEM_ACTOR, subjects, raise_only=ON_SAVE)
-    except RecordsError:
+    except (RecordsError, OperationalError):  # locked scope, or a busy database: next run
         return
