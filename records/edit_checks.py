@@ -25,7 +25,11 @@ from records.forms_status import form_states
 from records.queries import close_fixed, raise_query
 from study.schema import StudyDefinition
 
-ON_SAVE = frozenset({"VISIT_WINDOW", "LAB_SIGNIFICANCE"})
+ON_SAVE: dict[str, frozenset[str]] = {
+    "VISIT_WINDOW": frozenset({"visit", "subject", "doseadministration"}),
+    "LAB_SIGNIFICANCE": frozenset({"labresult"}),
+}
+"""Checks run after a save, and the tables whose change can raise them."""
 RESPONSE_FORMS = ("PGA", "SLEDAI2K")
 
 
@@ -149,27 +153,32 @@ def _codes(study: StudyDefinition) -> tuple[str, ...]:
     return study.edit_checks
 
 
+def _findings(
+    session: Session, study: StudyDefinition, subjects: set[int] | None, codes: Iterable[str]
+) -> list[Finding]:
+    return [f for code in codes for f in CHECKS[code](session, study, subjects)]
+
+
 def findings(
     wb: Workbench, subjects: set[int] | None = None, codes: Iterable[str] | None = None
 ) -> list[Finding]:
     """Every finding of the study's checks (or of `codes`), for the given subjects or all."""
     wanted = [c for c in _codes(wb.study) if codes is None or c in set(codes)]
     with read_session(wb.engine) as session:
-        return [f for code in wanted for f in CHECKS[code](session, wb.study, subjects)]
+        return _findings(session, wb.study, subjects, wanted)
 
 
-def _auto_queries(wb: Workbench, subjects: set[int] | None) -> dict[tuple[Any, ...], Any]:
-    with read_session(wb.engine) as session:
-        query = select(DataQuery).where(
-            DataQuery.origin == "auto",
-            DataQuery.status.in_(("open", "answered")),  # type: ignore[attr-defined]
-        )
-        if subjects is not None:
-            query = query.where(DataQuery.subject_id.in_(subjects))  # type: ignore[attr-defined]
-        return {
-            (q.check_code, q.subject_id, q.visit_id, q.form_code, q.entity, q.record_id, q.field): q
-            for q in session.scalars(query)
-        }
+def _auto_queries(session: Session, subjects: set[int] | None) -> dict[tuple[Any, ...], Any]:
+    query = select(DataQuery).where(
+        DataQuery.origin == "auto",
+        DataQuery.status.in_(("open", "answered")),  # type: ignore[attr-defined]
+    )
+    if subjects is not None:
+        query = query.where(DataQuery.subject_id.in_(subjects))  # type: ignore[attr-defined]
+    return {
+        (q.check_code, q.subject_id, q.visit_id, q.form_code, q.entity, q.record_id, q.field): q
+        for q in session.scalars(query)
+    }
 
 
 def run_checks(
@@ -180,11 +189,12 @@ def run_checks(
 ) -> CheckRun:
     """Raise queries for new findings (of `raise_only` checks), close the fixed open ones."""
     scope = set(subjects) if subjects is not None else None
-    existing = _auto_queries(wb, scope)
     allowed = set(raise_only) if raise_only is not None else set(CHECKS)
-    # Evaluate the checks that may raise, and those with an open query that may now close.
-    wanted = allowed | {q.check_code for q in existing.values() if q.status == "open"}
-    found = findings(wb, scope, wanted)
+    with read_session(wb.engine) as session:
+        existing = _auto_queries(session, scope)
+        # Evaluate the checks that may raise, and those with an open query that may now close.
+        wanted = allowed | {q.check_code for q in existing.values() if q.status == "open"}
+        found = _findings(session, wb.study, scope, [c for c in _codes(wb.study) if c in wanted])
     raised = closed = pending = 0
     for f in found:
         if f.key in existing:
@@ -202,14 +212,18 @@ def run_checks(
     return CheckRun(raised, closed, pending)
 
 
-def after_save(wb: Workbench, subjects: set[int]) -> None:
+def after_save(wb: Workbench, touched: dict[int, set[str]]) -> None:
     """The on-save run for the subjects a save touched (the save is already committed).
 
-    A refusal (lock) or a busy database leaves the finding to the next save or `checks run`.
+    Only checks the changed tables can raise are evaluated (plus those with an open query
+    that may now close). A refusal (lock) or a busy database leaves the finding to the next
+    save or `checks run`.
     """
-    if not wb.study.edit_checks or not subjects:
+    if not wb.study.edit_checks or not touched:
         return
+    tables = set().union(*touched.values())
+    raising = [code for code, on in ON_SAVE.items() if on & tables]
     try:
-        run_checks(wb, SYSTEM_ACTOR, subjects, raise_only=ON_SAVE)
-    except (RecordsError, OperationalError):  # locked scope, or a busy database: next run
+        run_checks(wb, SYSTEM_ACTOR, set(touched), raise_only=raising)
+    except (RecordsError, OperationalError):
         return
