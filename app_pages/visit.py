@@ -44,7 +44,13 @@ states = {code: row.forms.get(code, "not_started").replace("_", " ") for code in
 marks = review.markers(list_queries(wb, subject_id=subject.id, visit_id=row.visit_id))
 table = pd.DataFrame(
     [
-        {"Form": wb.study.form(c).name, "Code": c, "State": states[c], "Queries": marks.get(c, "")}
+        {
+            "Form": wb.study.form(c).name,
+            "Code": c,
+            "State": states[c],
+            "Missing": ", ".join(row.missing.get(c, ())),
+            "Queries": marks.get(c, ""),
+        }
         for c in codes
     ]
 )
@@ -59,6 +65,11 @@ choice = st.selectbox(
 )
 st.subheader(wb.study.form(choice).name)
 st.caption(f"Form state: {states[choice]}")
+if row.missing.get(choice):
+    st.warning(
+        "Stored as complete but required items are missing, so it does not count as done: "
+        + ", ".join(row.missing[choice])
+    )
 if marks.get(choice):
     st.warning(f"Open queries on this form: {marks[choice]} (see below)")
 forms.render(wb, actor, target, choice)

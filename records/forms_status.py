@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from models import Assessment, DoseAdministration, LabResult, MedicalHistory, Visit, VitalSign
+from records.completeness import incomplete_forms
 from records.history import LOG_FORMS
 from study.schema import StudyDefinition
 
@@ -14,7 +15,11 @@ FormKey = tuple[int, str]
 
 
 def form_states(session: Any, study: StudyDefinition, subject_id: int) -> dict[FormKey, str]:
-    """Map (visit_id, form_code) to in_progress / complete / not_done for stored forms."""
+    """Map (visit_id, form_code) to in_progress / complete / incomplete / not_done.
+
+    "incomplete" is a form stored as complete that lacks an item the study definition requires
+    (`records.completeness`): it does not count as done anywhere the states are read.
+    """
     states: dict[FormKey, str] = {}
     for visit_id, form_code, state in session.execute(
         select(Assessment.visit_id, Assessment.form_code, Assessment.state).where(
@@ -22,6 +27,8 @@ def form_states(session: Any, study: StudyDefinition, subject_id: int) -> dict[F
         )
     ):
         states[(visit_id, form_code)] = state
+    for key in incomplete_forms(session, study, subject_id):
+        states[key] = "incomplete"
     panel_forms = {f.panel: f.code for f in study.forms if f.kind == "labs"}
     for visit_id, panel in session.execute(
         select(LabResult.visit_id, LabResult.panel)

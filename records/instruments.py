@@ -83,7 +83,13 @@ def _from_instrument(inst: Instrument) -> tuple[ItemSpec, ...]:
     grades = {it.code for it in bilag.GRADE_ITEMS}
     specs = []
     for it in inst.items:
-        required = inst.code in _ALL_REQUIRED or it.code in grades
+        # BILAG-2004: every one of the 97 items is captured (code 0–4 or ND, spec §2.7) besides
+        # the grades, so a form of grades alone is not complete; measured values stay optional.
+        required = (
+            inst.code in _ALL_REQUIRED
+            or it.code in grades
+            or (inst.code == bilag.INSTRUMENT.code and it.value_type == "ordinal")
+        )
         if it.code == PGA_CODE:
             specs.append(ItemSpec(it.code, it.label, "pga", required=True))
         elif it.value_type == "number":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from models import Actor, Subject, Visit
 from models.db import read_session
 from records import fields
+from records.completeness import incomplete_forms
 from records.context import Workbench
 from records.errors import ConflictError, NotFound, ValidationFailed
 from records.forms_status import form_states
@@ -42,6 +43,8 @@ class CalendarRow:
     days_off_window: int | None
     forms: dict[str, str]
     version_id: int
+    missing: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per form read "incomplete": the codes of the required items it lacks."""
 
 
 def visit_window_dates(
@@ -93,6 +96,7 @@ def calendar(wb: Workbench, subject_id: int, today: date | None = None) -> list[
             raise NotFound(f"subject {subject_id} does not exist")
         visits = session.scalars(select(Visit).where(Visit.subject_id == subject_id)).all()
         states = form_states(session, wb.study, subject_id)
+        missing = incomplete_forms(session, wb.study, subject_id)
     rows = []
     for visit in sorted(visits, key=lambda v: (order.get(v.visit_code, 99), v.sequence)):
         vdef = wb.study.visit(visit.visit_code)
@@ -121,6 +125,7 @@ def calendar(wb: Workbench, subject_id: int, today: date | None = None) -> list[
                 days_off_window=visit.days_off_window,
                 forms={f: states.get((visit.id, f), "not_started") for f in vdef.forms},
                 version_id=int(visit.version_id or 0),
+                missing={f: missing[(visit.id, f)] for f in vdef.forms if (visit.id, f) in missing},
             )
         )
     return rows

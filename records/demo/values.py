@@ -71,7 +71,7 @@ def _descriptors(plan: Plan, a: float) -> list[str]:
 
 
 def _bilag(present: list[str]) -> dict[str, str]:
-    """BILAG-2004 grades (and a supporting item) consistent with the SLEDAI descriptors."""
+    """BILAG-2004: every item coded, grades and supporting items consistent with the SLEDAI."""
     grade = {"musculoskeletal": "arthritis", "mucocutaneous": "rash", "renal": "proteinuria"}
     grades = {
         d: "B" if grade.get(d) in present else "D" if d in grade else "E" for d in bilag.DOMAINS
@@ -79,6 +79,7 @@ def _bilag(present: list[str]) -> dict[str, str]:
     if "pleurisy" in present:
         grades.update(cardiorespiratory="B", constitutional="C")
     values = {bilag.GRADE_CODES[d]: g for d, g in grades.items()}
+    values.update({code: "0" for code in sorted(bilag.ORDINAL_ITEMS)})  # every item captured
     items = {
         "BILAG42": "musculoskeletal",
         "BILAG06": "mucocutaneous",

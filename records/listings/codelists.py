@@ -30,6 +30,7 @@ APPLICATION: dict[str, Pairs] = {
     "FORM_STATE": (
         ("complete", "Complete"),
         ("in_progress", "In progress"),
+        ("incomplete", "Stored as complete, required items missing"),
         ("not_done", "Not done"),
     ),
     "NRIND": (("L", "Low"), ("N", "Normal"), ("H", "High"), ("A", "Abnormal")),

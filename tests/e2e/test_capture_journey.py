@@ -156,6 +156,10 @@ def baseline_instruments(page: Page) -> None:
     click(page, "SLEDAI2K__save")
     saved(page, "SLEDAI-2K saved.")
     choose(page, "visit_form", "BILAG-2004")
+    for domain in GRADES:  # every item is coded (spec §2.7): the rest of each domain 0
+        page.get_by_role("tab", name=domain, exact=True).click()
+        key(page, f"BILAG2004__zero_{domain.lower()}").get_by_role("button", name="Code").click()
+        wait_idle(page)
     for domain, code in zip(
         GRADES, ("CON", "MUC", "NEU", "MSK", "CAR", "GI", "OPH", "REN", "HAE"), strict=True
     ):

@@ -32,6 +32,7 @@ from models import (
 )
 from models.db import make_engine, unit_of_work, upgrade
 from records.context import Workbench
+from scoring import bilag
 from study import load_study
 
 RICH_MARKUP = (  # cell XML smuggled in as text: must stay escaped, literal text
@@ -208,7 +209,8 @@ def _instruments(session: Any, s1: Subject, s2: Subject, v: dict[str, Visit]) ->
         (v["V61"], SLEDAI_V6, v6, "0.80"),
     ):
         _assessment(session, s1, visit, "SLEDAI2K", sledai, variant="SLEDAI-2K", window_days=30)
-        _assessment(session, s1, visit, "BILAG2004", {**grades, "BILAG01": "0"})
+        coded = {code: "0" for code in bilag.ORDINAL_ITEMS}
+        _assessment(session, s1, visit, "BILAG2004", {**coded, **grades})
         _assessment(session, s1, visit, "PGA", {"PGA": pga})
     _assessment(
         session,

@@ -185,8 +185,17 @@ def test_bilag_grades_give_live_score_and_soft_warning(wb, dosed):
     assert at.metric[0].value == "8 / 108" and at.metric[1].value == "B"
     assert any("constitutional" in w.value.lower() for w in at.warning)
     at.button(key="BILAG2004__save").click().run()
+    assert load_assessment(wb, dosed.visits["V1"], "BILAG2004") is None, "grades alone saved"
+    assert any("is required" in e.value for e in at.error)
+    for domain in ("constitutional", "mucocutaneous", "neuropsychiatric", "musculoskeletal",
+                   "cardiorespiratory", "gastrointestinal", "ophthalmic", "renal",
+                   "haematological"):  # fmt: skip
+        at.button(key=f"BILAG2004__zero_{domain}").click().run()
+    assert at.selectbox(key="BILAG2004__BILAG01").value == "4", "an answered item is kept"
+    assert at.selectbox(key="BILAG2004__BILAG02").value == "0"
+    at.button(key="BILAG2004__save").click().run()
     saved = load_assessment(wb, dosed.visits["V1"], "BILAG2004")
-    assert saved.derived.values["numeric_score"] == 8
+    assert saved.derived.values["numeric_score"] == 8 and saved.values["BILAG02"] == "0"
 
 
 def test_physical_exam_abnormal_needs_a_description(wb, dosed):

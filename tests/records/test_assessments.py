@@ -176,6 +176,7 @@ def test_monitor_may_not_write(wb, subject):
 
 def test_bilag_derived_score_overall_grade_and_soft_warning(wb, actor, subject):
     grades = {bilag.GRADE_CODES[d]: "E" for d in bilag.DOMAINS}
+    grades.update({code: "0" for code in bilag.ORDINAL_ITEMS})
     grades.update({bilag.GRADE_CODES["musculoskeletal"]: "B", bilag.GRADE_CODES["renal"]: "A"})
     read = save(wb, actor, subject.visits["SCR"], "BILAG2004", {**grades, "BILAG42": "4"})
     assert read.derived.values == {"numeric_score": 20, "overall_grade": "A"}

@@ -68,7 +68,8 @@ class Trial:
         save("PGA", {"PGA": pga})
         save("SLEDAI2K", {k: "Y" if k in present else "N" for k in sledai.DESCRIPTORS})
         codes = dict(zip(bilag.GRADE_CODES.values(), grades, strict=True))
-        save("BILAG2004", {**codes, **items})
+        coded = {code: "0" for code in bilag.ORDINAL_ITEMS}  # every item coded (spec §2.7)
+        save("BILAG2004", {**coded, **codes, **items})
 
     def form(self, visit_id: int, form: str, values: dict[str, Any]) -> None:
         self._save(visit_id)(form, values)

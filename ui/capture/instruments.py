@@ -109,6 +109,14 @@ def _domain(
     """A domain's items, two per row; a measured item has its 'due to SLE' flag beside it."""
     inst = instrument("BILAG2004")
     codes = bilag.ITEMS_BY_DOMAIN[domain]
+    st.button(
+        "Code this domain's unanswered items 0 (not present)",
+        key=flow.key(form_id, f"zero_{domain}"),
+        on_click=_zero_unanswered,
+        args=(form_id, [c for c in codes if c in bilag.ORDINAL_ITEMS]),
+        disabled=disabled,
+        help="Every BILAG-2004 item is coded (spec §2.7): a form of grades alone is incomplete.",
+    )
     for start in range(0, len(codes), 2):
         for column, code in zip(st.columns(2), codes[start : start + 2], strict=False):
             item = inst.item(code)
@@ -132,6 +140,14 @@ def _domain(
                         disabled=disabled,
                         label=f"{item.number}. due to SLE activity?",
                     )
+
+
+def _zero_unanswered(form_id: str, codes: list[str]) -> None:
+    """Fill the blank ordinal items with 0; answered items are never overwritten."""
+    for code in codes:
+        key = flow.key(form_id, code)
+        if st.session_state.get(key) in (None, ""):
+            st.session_state[key] = "0"
 
 
 def _grades(form_id: str, specs: Mapping[str, ItemSpec], labels: widgets.Labels, off: bool):
