@@ -123,7 +123,7 @@ def response_assessments(
         for form in planned.get(v.visit_code, []):
             if v.subject_id not in states:
                 states[v.subject_id] = form_states(session, study, v.subject_id)
-            if (v.id, form) not in states[v.subject_id]:
+            if states[v.subject_id].get((v.id, form)) not in ("complete", "not_done"):
                 findings.append(
                     Finding(
                         "RESPONSE_ASSESSMENTS",

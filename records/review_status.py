@@ -3,7 +3,7 @@
 The study is ready when there is no open query, SDV is complete where the study definition
 requires it, every casebook has a valid signature (`records.signature_status.casebook_signed`,
 owned by the signatures work), every adverse event has its outcome and causality, and no form is
-left in progress. Locking is refused until then; freezing is always possible.
+left in progress or incomplete. Locking is refused until then; freezing is always possible.
 """
 
 from __future__ import annotations
@@ -91,17 +91,17 @@ def checklist(session: Session, wb: Workbench) -> tuple[CheckItem, ...]:
         or (a.relationship or "").strip().upper() in MISSING
     )
     incomplete = tuple(
-        f"{numbers[sid]} {codes.get(visit_id, '?')} {form}: in progress"
+        f"{numbers[sid]} {codes.get(visit_id, '?')} {form}: {state.replace('_', ' ')}"
         for sid in sorted(numbers)
         for (visit_id, form), state in sorted(form_states(session, wb.study, sid).items())
-        if state == "in_progress"
+        if state in ("in_progress", "incomplete")
     )
     return (
         CheckItem("No open or answered query", not open_q, open_q),
         CheckItem("SDV complete where the study requires it", not sdv, sdv),
         CheckItem("Every casebook signed with a valid signature", not unsigned, unsigned),
         CheckItem("Every adverse event has its outcome and causality", not ae, ae),
-        CheckItem("No form left in progress", not incomplete, incomplete),
+        CheckItem("No form left in progress or incomplete", not incomplete, incomplete),
     )
 
 
