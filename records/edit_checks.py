@@ -11,18 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from models import SYSTEM_ACTOR, Actor, DataQuery, LabResult, Visit
+from models import SYSTEM_ACTOR, Actor, DataQuery, LabResult, Subject, Visit
 from models.db import read_session
 from records.context import Workbench
 from records.errors import RecordsError, ValidationFailed
 from records.forms_status import form_states
 from records.queries import close_fixed, raise_query
+from records.visits import visit_window_dates
 from study.schema import StudyDefinition
 
 ON_SAVE: dict[str, frozenset[str]] = {
@@ -139,7 +141,46 @@ def response_assessments(
     return findings
 
 
+def form_missing(
+    session: Session, study: StudyDefinition, subjects: set[int] | None
+) -> list[Finding]:
+    """A form the schedule plans at a done visit still not entered once the window has closed.
+
+    Log forms (history) are not per visit and are left out; the response forms have their own
+    check (RESPONSE_ASSESSMENTS), so a missing PGA is queried once.
+    """
+    today = date.today()
+    logs = {f.code for f in study.forms if f.kind == "log"} | set(RESPONSE_FORMS)
+    refs = {
+        sid: (dose, consent)
+        for sid, dose, consent in session.execute(
+            select(Subject.id, Subject.dose_date, Subject.consent_date)
+        )
+    }
+    visit_defs = {v.code: v for v in study.visits}
+    findings, states = [], {}
+    for v in _visits(session, subjects):
+        vdef = visit_defs.get(v.visit_code)
+        if vdef is None or not vdef.forms or v.subject_id not in refs:
+            continue
+        dose, consent = refs[v.subject_id]
+        _, _, end = visit_window_dates(vdef, dose, consent, study.protocol.screening_days_before)
+        if end is None or end >= today:
+            continue
+        if v.subject_id not in states:
+            states[v.subject_id] = form_states(session, study, v.subject_id)
+        for form in vdef.forms:
+            state = states[v.subject_id].get((v.id, form))
+            if form not in logs and state not in ("complete", "not_done"):
+                findings.append(
+                    Finding("FORM_MISSING", v.subject_id, v.id, form, None, None, None,
+                            f"{form} not entered at {v.visit_code}, whose window closed {end}")
+                )  # fmt: skip
+    return findings
+
+
 CHECKS: dict[str, Check] = {
+    "FORM_MISSING": form_missing,
     "VISIT_WINDOW": visit_window,
     "LAB_SIGNIFICANCE": lab_significance,
     "RESPONSE_ASSESSMENTS": response_assessments,
