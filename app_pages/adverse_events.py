@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from records.holds import hold_state
 from records.permissions import allowed
-from ui import navigation, session
+from ui import navigation, review, session
 from ui.capture import adverse_events, logs
 from ui.resources import workbench
 from ui.selection import current_subject
@@ -13,12 +14,14 @@ from ui.selection import current_subject
 actor = session.require("read")
 wb = workbench()
 subject = current_subject(wb)
-writable = allowed(actor.role, "write_clinical")
+held = hold_state(wb, subject.id)  # frozen or locked: no save buttons (#12)
+writable = allowed(actor.role, "write_clinical") and held is None
 zone = wb.study.site.timezone
 
 st.title(f"Adverse events · {subject.screening_number}")
+review.hold_banner(wb, subject.id)
 st.page_link(navigation.link("subject.py"), label="Back to the subject", icon=":material/person:")
-if not writable:
+if not writable and held is None:
     st.info("Read-only: your role can review adverse events but not change them.")
 st.caption(
     "Record every AE from consent. Treatment-emergence (onset on or after the day-1 dose start, "

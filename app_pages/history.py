@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from records.history import list_history
+from records.holds import hold_state
 from records.permissions import allowed
-from ui import navigation, session
+from ui import navigation, review, session
 from ui.capture import history, logs
 from ui.resources import workbench
 from ui.selection import current_subject
@@ -14,11 +15,13 @@ from ui.selection import current_subject
 actor = session.require("read")
 wb = workbench()
 subject = current_subject(wb)
-writable = allowed(actor.role, "write_clinical")
+held = hold_state(wb, subject.id)  # frozen or locked: no save buttons (#12)
+writable = allowed(actor.role, "write_clinical") and held is None
 
 st.title(f"Medical and SLE history · {subject.screening_number}")
+review.hold_banner(wb, subject.id)
 st.page_link(navigation.link("subject.py"), label="Back to the subject", icon=":material/person:")
-if not writable:
+if not writable and held is None:
     st.info("Read-only: your role can review the history but not change it.")
 st.caption("Conditions that began after consent are adverse events, not history.")
 rows = list_history(wb, subject.id)

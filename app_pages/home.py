@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import streamlit as st
 
+from records.queries import list_queries
 from ui import cache, downloads, session
 from ui.resources import workbench
 
@@ -31,6 +34,11 @@ cols[2].metric("In follow-up", counts["dosed"])
 cols[3].metric("Completed", counts["completed"])
 cols[4].metric("Early termination", counts["early_termination"])
 st.dataframe(cache.status_table(k), hide_index=True)
+waiting = Counter(q.status for q in list_queries(wb, states=("open", "answered")))
+st.caption(
+    f"Data queries: {waiting['open']} open (waiting on the site), {waiting['answered']} "
+    "answered (waiting on the monitor) · see Queries and SDV"
+)
 
 st.divider()
 st.header("Study dashboard")

@@ -27,7 +27,7 @@ from models.review import DataQuery, QueryMessage, RecordLock, SdvMark
 from models.write_rules import Change, register
 
 _LINKS = "_review_query_links"
-TOUCHED = "review_touched_subjects"  # subjects a transaction changed: the edit checks re-run
+TOUCHED = "review_touched_subjects"  # subject → tables a transaction changed: checks re-run
 # Clinical tables whose rows carry no form code: the form they belong to.
 _TABLE_FORMS = {"vitalsign": "VS", "doseadministration": "EX"}
 _HISTORY_FORMS = {"GENERAL": "MH", "SLE": "SLEHX"}
@@ -264,5 +264,7 @@ def record_scope(session: Session, obj: Any) -> tuple[Any, Any, Any]:
 @register("remember-touched-subjects", order=90)
 def remember_touched(session: Session, changes: Sequence[Change]) -> None:
     """Note which subjects this transaction changed, for the edit checks run after commit."""
-    touched: set[int] = session.info.setdefault(TOUCHED, set())
-    touched.update(c.subject_id for c in changes if c.subject_id is not None)
+    touched: dict[int, set[str]] = session.info.setdefault(TOUCHED, {})
+    for c in changes:
+        if c.subject_id is not None:
+            touched.setdefault(c.subject_id, set()).add(c.entity)

@@ -11,20 +11,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from models import SYSTEM_ACTOR, Actor, DataQuery, LabResult, Visit
+from models import SYSTEM_ACTOR, Actor, DataQuery, LabResult, Subject, Visit
 from models.db import read_session
 from records.context import Workbench
 from records.errors import RecordsError, ValidationFailed
 from records.forms_status import form_states
 from records.queries import close_fixed, raise_query
+from records.visits import visit_window_dates
 from study.schema import StudyDefinition
 
-ON_SAVE = frozenset({"VISIT_WINDOW", "LAB_SIGNIFICANCE"})
+ON_SAVE: dict[str, frozenset[str]] = {
+    "VISIT_WINDOW": frozenset({"visit", "subject", "doseadministration"}),
+    "LAB_SIGNIFICANCE": frozenset({"labresult"}),
+}
+"""Checks run after a save, and the tables whose change can raise them."""
 RESPONSE_FORMS = ("PGA", "SLEDAI2K")
 
 
@@ -118,7 +125,7 @@ def response_assessments(
         for form in planned.get(v.visit_code, []):
             if v.subject_id not in states:
                 states[v.subject_id] = form_states(session, study, v.subject_id)
-            if (v.id, form) not in states[v.subject_id]:
+            if states[v.subject_id].get((v.id, form)) not in ("complete", "not_done"):
                 findings.append(
                     Finding(
                         "RESPONSE_ASSESSMENTS",
@@ -134,7 +141,46 @@ def response_assessments(
     return findings
 
 
+def form_missing(
+    session: Session, study: StudyDefinition, subjects: set[int] | None
+) -> list[Finding]:
+    """A form the schedule plans at a done visit still not entered once the window has closed.
+
+    Log forms (history) are not per visit and are left out; the response forms have their own
+    check (RESPONSE_ASSESSMENTS), so a missing PGA is queried once.
+    """
+    today = date.today()
+    logs = {f.code for f in study.forms if f.kind == "log"} | set(RESPONSE_FORMS)
+    refs = {
+        sid: (dose, consent)
+        for sid, dose, consent in session.execute(
+            select(Subject.id, Subject.dose_date, Subject.consent_date)
+        )
+    }
+    visit_defs = {v.code: v for v in study.visits}
+    findings, states = [], {}
+    for v in _visits(session, subjects):
+        vdef = visit_defs.get(v.visit_code)
+        if vdef is None or not vdef.forms or v.subject_id not in refs:
+            continue
+        dose, consent = refs[v.subject_id]
+        _, _, end = visit_window_dates(vdef, dose, consent, study.protocol.screening_days_before)
+        if end is None or end >= today:
+            continue
+        if v.subject_id not in states:
+            states[v.subject_id] = form_states(session, study, v.subject_id)
+        for form in vdef.forms:
+            state = states[v.subject_id].get((v.id, form))
+            if form not in logs and state not in ("complete", "not_done"):
+                findings.append(
+                    Finding("FORM_MISSING", v.subject_id, v.id, form, None, None, None,
+                            f"{form} not entered at {v.visit_code}, whose window closed {end}")
+                )  # fmt: skip
+    return findings
+
+
 CHECKS: dict[str, Check] = {
+    "FORM_MISSING": form_missing,
     "VISIT_WINDOW": visit_window,
     "LAB_SIGNIFICANCE": lab_significance,
     "RESPONSE_ASSESSMENTS": response_assessments,
@@ -148,24 +194,32 @@ def _codes(study: StudyDefinition) -> tuple[str, ...]:
     return study.edit_checks
 
 
-def findings(wb: Workbench, subjects: set[int] | None = None) -> list[Finding]:
-    """Every finding of the study's checks (for the given subjects, or all)."""
-    with read_session(wb.engine) as session:
-        return [f for code in _codes(wb.study) for f in CHECKS[code](session, wb.study, subjects)]
+def _findings(
+    session: Session, study: StudyDefinition, subjects: set[int] | None, codes: Iterable[str]
+) -> list[Finding]:
+    return [f for code in codes for f in CHECKS[code](session, study, subjects)]
 
 
-def _auto_queries(wb: Workbench, subjects: set[int] | None) -> dict[tuple[Any, ...], Any]:
+def findings(
+    wb: Workbench, subjects: set[int] | None = None, codes: Iterable[str] | None = None
+) -> list[Finding]:
+    """Every finding of the study's checks (or of `codes`), for the given subjects or all."""
+    wanted = [c for c in _codes(wb.study) if codes is None or c in set(codes)]
     with read_session(wb.engine) as session:
-        query = select(DataQuery).where(
-            DataQuery.origin == "auto",
-            DataQuery.status.in_(("open", "answered")),  # type: ignore[attr-defined]
-        )
-        if subjects is not None:
-            query = query.where(DataQuery.subject_id.in_(subjects))  # type: ignore[attr-defined]
-        return {
-            (q.check_code, q.subject_id, q.visit_id, q.form_code, q.entity, q.record_id, q.field): q
-            for q in session.scalars(query)
-        }
+        return _findings(session, wb.study, subjects, wanted)
+
+
+def _auto_queries(session: Session, subjects: set[int] | None) -> dict[tuple[Any, ...], Any]:
+    query = select(DataQuery).where(
+        DataQuery.origin == "auto",
+        DataQuery.status.in_(("open", "answered")),  # type: ignore[attr-defined]
+    )
+    if subjects is not None:
+        query = query.where(DataQuery.subject_id.in_(subjects))  # type: ignore[attr-defined]
+    return {
+        (q.check_code, q.subject_id, q.visit_id, q.form_code, q.entity, q.record_id, q.field): q
+        for q in session.scalars(query)
+    }
 
 
 def run_checks(
@@ -176,9 +230,12 @@ def run_checks(
 ) -> CheckRun:
     """Raise queries for new findings (of `raise_only` checks), close the fixed open ones."""
     scope = set(subjects) if subjects is not None else None
-    found = findings(wb, scope)
-    existing = _auto_queries(wb, scope)
     allowed = set(raise_only) if raise_only is not None else set(CHECKS)
+    with read_session(wb.engine) as session:
+        existing = _auto_queries(session, scope)
+        # Evaluate the checks that may raise, and those with an open query that may now close.
+        wanted = allowed | {q.check_code for q in existing.values() if q.status == "open"}
+        found = _findings(session, wb.study, scope, [c for c in _codes(wb.study) if c in wanted])
     raised = closed = pending = 0
     for f in found:
         if f.key in existing:
@@ -190,17 +247,24 @@ def run_checks(
             raised += 1
     keys = {f.key for f in found}
     for key, q in existing.items():
-        if key not in keys and q.status == "open":
+        if key not in keys and q.status == "open" and q.check_code in wanted:
             close_fixed(wb, actor, q.id)
             closed += 1
     return CheckRun(raised, closed, pending)
 
 
-def after_save(wb: Workbench, subjects: set[int]) -> None:
-    """The on-save run for the subjects a save touched; a refusal (lock) leaves it for later."""
-    if not wb.study.edit_checks or not subjects:
+def after_save(wb: Workbench, touched: dict[int, set[str]]) -> None:
+    """The on-save run for the subjects a save touched (the save is already committed).
+
+    Only checks the changed tables can raise are evaluated (plus those with an open query
+    that may now close). A refusal (lock) or a busy database leaves the finding to the next
+    save or `checks run`.
+    """
+    if not wb.study.edit_checks or not touched:
         return
+    tables = set().union(*touched.values())
+    raising = [code for code, on in ON_SAVE.items() if on & tables]
     try:
-        run_checks(wb, SYSTEM_ACTOR, subjects, raise_only=ON_SAVE)
-    except RecordsError:
+        run_checks(wb, SYSTEM_ACTOR, set(touched), raise_only=raising)
+    except (RecordsError, OperationalError):
         return

@@ -3,7 +3,7 @@
 The study is ready when there is no open query, SDV is complete where the study definition
 requires it, every casebook has a valid signature (`records.signature_status.casebook_signed`,
 owned by the signatures work), every adverse event has its outcome and causality, and no form is
-left in progress. Locking is refused until then; freezing is always possible.
+left in progress or incomplete. Locking is refused until then; freezing is always possible.
 """
 
 from __future__ import annotations

@@ -41,4 +41,4 @@ def _after_commit(wb: Workbench, session: Session) -> None:
     if touched:
         from records.edit_checks import after_save
 
-        after_save(wb, set(touched))
+        after_save(wb, touched)

@@ -82,7 +82,7 @@ def form_queries(
         for q in queries.list_queries(wb, subject_id=subject_id, visit_id=visit_id)
         if q.form_code == form_code
     ]
-    st.subheader(f"Queries on this form ({len(found)})")
+    st.markdown(f"**Queries on this form ({len(found)})**")
     for q in found:
         thread(wb, actor, q, "visitq")
     if actor.role in REVIEWERS:

@@ -109,6 +109,9 @@ def build_demo(
         plan = Plan(wb, today, index, random.Random(rng.random()), today - timedelta(days=days))
         _subject(plan)
         edits += plan.edits
+    from records.demo.review import build_review_demo
+
+    build_review_demo(wb, today)  # queries, SDV, a frozen visit (#12)
     return _summary(wb, edits)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from models import Actor
 from records import review_status as rs
 from records.assessments import save_assessment
 from records.queries import list_queries, raise_query, transition
@@ -83,3 +84,57 @@ def test_frozen_visit_hides_save_buttons_and_lock_page_shows_the_checklist(wb):
     lock.text_input(key="lock_reason").input("interim analysis")
     lock.button(key="freeze_db").click().run()
     assert any(h.level == "study" for h in rs.holds(wb))
+
+
+def test_a_save_into_a_frozen_form_shows_the_refusal(wb):
+    from records.holds import place_hold
+
+    subject = screen(wb)
+    place_hold(wb, USERS["data_manager"], "freeze", "query review", visit_id=subject.visits["SCR"],
+               form_code=PGA)  # fmt: skip
+    at = _visit(subject, "investigator")
+    at.text_input(key="PGA__PGA").input("1.3")
+    at.button(key="PGA__save").click().run()
+    assert not at.exception, at.exception
+    assert "form PGA of this visit is frozen" in texts(at)
+
+
+def test_data_manager_freezes_a_visit_and_lifts_it_with_the_password(wb):
+    from records import auth
+    from records.holds import holds
+
+    subject = screen(wb)
+    dm = USERS["data_manager"]
+    admin = Actor(1, "admin", "Ada Admin", "admin")  # the first account of the fixture
+    auth.create_user(
+        wb.engine, admin, {"username": "data_manager", "full_name": dm.full_name,
+                        "role": "data_manager", "password": "a long enough password"},
+    )  # fmt: skip
+    at = open_page("data_manager", "database_lock.py")
+    at.selectbox(key="hold_subject").set_value("001-001").run()
+    at.selectbox(key="hold_visit").set_value("SCR").run()
+    at.text_input(key="hold_reason").input("query review")
+    at.button(key="hold_place").click().run()
+    assert not at.exception, at.exception
+    (hold,) = holds(wb)
+    assert (hold.level, hold.visit_id, hold.kind) == ("visit", subject.visits["SCR"], "freeze")
+    at.text_input(key="lift_reason").input("review done")
+    at.text_input(key="lift_pw").input("wrong password entirely")
+    at.button(key="lift_hold").click().run()
+    assert holds(wb) and "wrong password" in texts(at)
+    at.text_input(key="lift_pw").input("a long enough password")
+    at.button(key="lift_hold").click().run()
+    assert not holds(wb)
+
+
+def test_a_frozen_subject_has_no_save_buttons_on_its_logs(wb):
+    from records.holds import place_hold
+
+    subject = screen(wb)
+    at = open_page("investigator", "adverse_events.py", subject_id=subject.id)
+    assert [b for b in at.button if b.key == "AE__save"]
+    place_hold(wb, USERS["data_manager"], "lock", "final", subject_id=subject.id)
+    for page in ("adverse_events.py", "medications.py", "history.py"):
+        at = open_page("investigator", page, subject_id=subject.id)
+        assert "This subject is locked" in texts(at), page
+        assert not [b for b in at.button if str(b.key or "").endswith("__save")], page

@@ -75,7 +75,8 @@ def test_audit_chain_verifies_and_every_row_is_from_the_demo_actors(demo):
             text("SELECT count(DISTINCT reason) FROM auditevent WHERE action = 'update'")
         )
     assert report.ok and report.rows > 10_000
-    assert users == {"demo.coordinator", "demo.investigator"}
+    review = {"demo.monitor", "demo.data_manager", "system"}  # queries, SDV, freeze (#12)
+    assert users == {"demo.coordinator", "demo.investigator", *review}
     assert origins >= {"cli"} and edits >= 4
 
 

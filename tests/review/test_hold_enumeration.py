@@ -49,6 +49,7 @@ MED = {"drug": "hydroxychloroquine", "dose": 200, "dose_unit": "mg", "route": "O
 # Writers of non-clinical rows (accounts, review, export audit, the site row): not held.
 NOT_CLINICAL = {
     "records.auth",
+    "records.edit_checks",
     "records.holds",
     "records.queries",
     "records.sdv",

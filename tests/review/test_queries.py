@@ -165,3 +165,18 @@ def test_queries_go_on_under_a_freeze_but_not_under_a_lock(wb, subject):
         transition(wb, MONITOR, q.id, "close")
     with pytest.raises(Held):
         raise_query(wb, MONITOR, "Again", visit_id=subject.visits["SCR"], form_code="PGA")
+
+
+@pytest.mark.parametrize("action", sorted(TRANSITIONS))
+def test_under_a_study_lock_no_query_moves(wb, subject, action):
+    q = raise_query(wb, MONITOR, "Check", visit_id=subject.visits["SCR"], form_code="PGA")
+    for step in SETUP[action]:
+        transition(wb, COORDINATOR if step == "answer" else MONITOR, q.id, step, "done")
+    place_hold(wb, DATA_MANAGER, "lock", "final")
+    before = counts(wb)
+    who = COORDINATOR if action == "answer" else MONITOR
+    with pytest.raises(Held):
+        transition(wb, who, q.id, action, "text")
+    assert counts(wb) == before
+    expected = TRANSITIONS[SETUP[action][-1]].target if SETUP[action] else "open"
+    assert list_queries(wb)[0].status == expected

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from records.errors import ConflictError, NotFound, PermissionDenied, ValidationFailed
+from records.errors import ConflictError, Held, NotFound, PermissionDenied, ValidationFailed
 from ui.capture.meta import local_time
 from ui.forms import field_errors, summary
 
@@ -237,7 +237,7 @@ def _save(plan: FormPlan, values: Values, reason: str | None, expected: int | No
         field_errors(plan.form_id, {})
         conflict = {"message": str(err), "current": err.current, "mine": dict(values)}
         st.session_state[_meta(plan.form_id, "conflict")] = conflict
-    except (PermissionDenied, NotFound) as err:
+    except (PermissionDenied, NotFound, Held) as err:  # Held: frozen or locked (#12)
         st.session_state[_meta(plan.form_id, "flash")] = ("error", str(err))
     else:
         field_errors(plan.form_id, {})

@@ -17,7 +17,7 @@ from models import Actor
 from records import auth
 from records.assessments import save_assessment
 from records.context import Workbench
-from records.errors import ConflictError, NotFound, PermissionDenied, ValidationFailed
+from records.errors import ConflictError, Held, NotFound, PermissionDenied, ValidationFailed
 from records.instruments import instrument
 from ui.capture.flow import shown
 from ui.capture.meta import local_time
@@ -83,7 +83,7 @@ def _finish(wb: Workbench, actor: Actor, session: dict[str, Any], code: str) -> 
     except ValidationFailed as err:
         message = "; ".join(f"{k}: {v}" for k, v in err.errors.items())
         st.session_state[RESULT] = ("error", message)
-    except (ConflictError, PermissionDenied, NotFound) as err:
+    except (ConflictError, PermissionDenied, NotFound, Held) as err:
         st.session_state[RESULT] = ("error", str(err))
     else:
         scores = ", ".join(f"{k} {shown(v)}" for k, v in (read.derived.values or {}).items())

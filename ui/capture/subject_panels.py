@@ -10,7 +10,7 @@ from models import Actor
 from models.subjects import SUBJECT_STATUSES
 from records.context import Workbench
 from records.eligibility import eligibility_status, form_code
-from records.errors import NotFound, PermissionDenied, ValidationFailed
+from records.errors import Held, NotFound, PermissionDenied, ValidationFailed
 from records.permissions import allowed
 from records.subjects import SubjectRead, set_status
 from records.visits import CalendarRow, add_visit
@@ -156,7 +156,7 @@ def _add(wb: Workbench, actor: Actor, subject_id: int) -> None:
         add_visit(wb, actor, subject_id, code)
     except ValidationFailed as err:
         message = ("error", "; ".join(err.errors.values()))
-    except (PermissionDenied, NotFound) as err:
+    except (PermissionDenied, NotFound, Held) as err:  # Held: frozen or locked (#12)
         message = ("error", str(err))
     else:
         message = ("success", f"{wb.study.visit(code).name} visit added to the calendar.")
