@@ -43,6 +43,7 @@ from records.auth import reauthenticate
 from records.context import Workbench
 from records.errors import NotFound, ValidationFailed
 from records.forms_status import form_states
+from records.holds import refuse_if_locked
 from records.open_queries import open_query_count
 from records.permissions import require
 from records.transaction import write
@@ -246,6 +247,7 @@ def sign(
             visit = session.get(Visit, visit_id)
             if visit is None or visit.subject_id != subject_id:
                 raise NotFound(f"visit {visit_id} is not a visit of this subject")
+        refuse_if_locked(session, subject_id, visit_id, None)  # a freeze still allows signing
         ready = readiness_in(session, wb, subject_id, visit_id)
         if ready.incomplete:
             shown = "; ".join(ready.incomplete[:8])

@@ -71,7 +71,12 @@ def signatures(src: ListingSource) -> Listing:
         for name in ("signed_at", "invalidated_at"):
             frame[name] = frame[name].astype(object).map(_utc)
         frame = frame.sort_values(["subject", "id"], kind="stable")
-    head = ("16.2.10", "L16.2.10 Signatures", "Electronic signatures, valid and invalidated", "SIG")
+    head = (
+        "16.2.10.3",
+        "L16.2.10.3 Signatures",
+        "Electronic signatures, valid and invalidated",
+        "SIG",
+    )
     notes = (
         "Signatures are never changed: a change to signed data adds an invalidation.",
         "Investigator signatures (ICH E3 16.1.5), listed here with the data they sign.",

@@ -8,16 +8,18 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-from models import SYSTEM_ACTOR, Medication, VitalSign
+from models import SYSTEM_ACTOR, Actor, Medication, VitalSign
 from models.db import read_session, unit_of_work
 from records import auth
 from records.context import Workbench
-from records.errors import PermissionDenied, ValidationFailed
+from records.errors import Held, PermissionDenied, ValidationFailed
+from records.holds import place_hold
 from records.maintenance import check
 from records.medications import save_medication
+from records.queries import raise_query
 from records.signature_status import casebook_signed
 from records.signatures import readiness, sign, signatures_of, verify_signatures
-from records.visits import record_visit_date
+from records.visits import calendar, record_visit_date
 from records.vitals import load_vitals, save_vitals
 from study.schema import SignaturePolicy
 from tests.records.conftest import SCREENING, TODAY, screen
@@ -139,8 +141,7 @@ def test_new_record_in_scope_invalidates_only_the_casebook(swb, people, visit):
 
 def test_visit_date_change_invalidates_the_visit_signature(swb, people, visit):
     visit_sig = _sign_visit(swb, people, visit)
-    record_visit_date(swb, people["coordinator"], visit.visits["SCR"], SCREENING.replace(day=5),
-                      reason="wrong day", today=TODAY)  # fmt: skip
+    _correct_visit_date(swb, people, visit)
     (sig,) = signatures_of(swb, visit.id, visit.visits["SCR"])
     assert sig.id == visit_sig.id and not sig.valid and "visit" in sig.invalidating_change
 
@@ -174,18 +175,20 @@ def test_verify_reports_signed_data_changed_outside_the_application(swb, people,
 def test_open_queries_block_when_the_study_says_so(swb, people, visit):
     policy = SignaturePolicy(required_form_kinds=("vitals",), block_on_open_queries=True)
     strict = Workbench(swb.engine, dataclasses.replace(swb.study, signatures=policy))
-    with swb.engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO dataquery (subject_id, entity, record_id, text, status, opened_by,"
-                " opened_at) VALUES (:s, 'vitalsign', 1, 'check weight', 'open', :u, :t)"
-            ),
-            {"s": visit.id, "u": people["coordinator"].user_id, "t": "2025-06-01 10:00:00"},
-        )
+    monitor = Actor(user_id=None, username="mo", full_name="Mo Monitor", role="monitor")
+    raise_query(swb, monitor, "check weight", visit_id=visit.visits["SCR"], form_code="VS")
     assert readiness(swb, visit.id, visit.visits["SCR"]).open_queries == 1
     with pytest.raises(ValidationFailed, match="open data quer"):
         _sign_visit(strict, people, visit)
     assert _sign_visit(swb, people, visit).valid  # the default study shows them, no block
+
+
+def _correct_visit_date(swb, people, visit) -> None:
+    """The coordinator corrects the screening date, with its reason and the version she read."""
+    scr = visit.visits["SCR"]
+    row = next(r for r in calendar(swb, visit.id, TODAY) if r.visit_id == scr)
+    record_visit_date(swb, people["coordinator"], scr, SCREENING.replace(day=5), reason="wrong day",
+                      expected_version=row.version_id, today=TODAY)  # fmt: skip
 
 
 def test_vital_sign_model_in_scope(swb, people, visit):
@@ -201,11 +204,10 @@ def test_signatures_sheet_lists_valid_and_invalidated(swb, people, visit):
     save_medication(swb, people["coordinator"], subject_id=visit.id, values=MED, today=TODAY)
     book = sign(swb, people["investigator"], subject_id=visit.id, visit_id=None,
                 meaning_code="APPROVAL", password=PASSWORD)  # fmt: skip
-    record_visit_date(swb, people["coordinator"], visit.visits["SCR"], SCREENING.replace(day=5),
-                      reason="wrong day", today=TODAY)  # fmt: skip
+    _correct_visit_date(swb, people, visit)
     with swb.engine.connect() as conn:
         sheet = read_listings(conn, swb.study, Scope())[-1]
-    assert sheet.sheet == "L16.2.10 Signatures"
+    assert sheet.sheet == "L16.2.10.3 Signatures"
     rows = sheet.frame.set_index("scope_label")
     assert (
         rows.loc["SCR", "status"] == "INVALIDATED"
@@ -234,3 +236,13 @@ def test_a_changed_investigator_cannot_sign(swb, people, visit, change):
     with pytest.raises(PermissionDenied):
         _sign_visit(swb, people, visit)
     assert signatures_of(swb) == []
+
+
+@pytest.mark.req("REQ-WF-02", "REQ-SIG-01")
+def test_signing_goes_on_under_a_freeze_and_is_refused_under_a_lock(swb, people, visit):
+    manager = Actor(user_id=None, username="dm", full_name="Dee Manager", role="data_manager")
+    place_hold(swb, manager, "freeze", "monitoring visit", subject_id=visit.id)
+    assert _sign_visit(swb, people, visit).valid
+    place_hold(swb, manager, "lock", "casebook review done", subject_id=visit.id)
+    with pytest.raises(Held):
+        _sign_visit(swb, people, visit)

@@ -50,9 +50,11 @@ MED = {"drug": "hydroxychloroquine", "dose": 200, "dose_unit": "mg", "route": "O
 NOT_CLINICAL = {
     "records.auth",
     "records.edit_checks",
+    "records.export_log",
     "records.holds",
     "records.queries",
     "records.sdv",
+    "records.signatures.sign",  # refused under a lock, allowed under a freeze: test_signatures
     "records.review_status",
     "records.standards.package",
     "records.subjects.ensure_site",
@@ -72,6 +74,11 @@ def _eligible(wb, actor, s) -> None:
         wb, actor, visit_id=s.visits["SCR"], values=all_met(wb), today=TODAY
     )
     _vitals_v1(wb, actor, s)
+
+
+def _visit_version(wb, s, code: str) -> int:
+    row = next(r for r in visits.calendar(wb, s.id, TODAY) if r.visit_id == s.visits[code])
+    return row.version_id
 
 
 def _version(wb, s) -> int:
@@ -117,7 +124,13 @@ CASES = [
     Case(
         "records.visits.record_visit_date",
         lambda wb, a, s: visits.record_visit_date(
-            wb, a, s.visits["SCR"], date(2025, 2, 5), reason="wrong day", today=TODAY
+            wb,
+            a,
+            s.visits["SCR"],
+            date(2025, 2, 5),
+            reason="wrong day",
+            today=TODAY,
+            expected_version=_visit_version(wb, s, "SCR"),
         ),
         visit="SCR",
     ),
