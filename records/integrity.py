@@ -39,6 +39,18 @@ APPEND_ONLY_TRIGGERS: dict[str, tuple[str, str]] = {
         ("auditevent_no_delete", "BEFORE DELETE ON auditevent"),
     )
 }
+# Signatures and their invalidations are append-only too (#11, migration 0003).
+APPEND_ONLY_TRIGGERS.update(
+    {
+        f"{table}_no_{verb.lower()}": (
+            table,
+            f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} BEGIN "
+            f"SELECT RAISE(ABORT, '{table} is append-only'); END",
+        )
+        for table in ("signature", "signatureinvalidation")
+        for verb in ("UPDATE", "DELETE")
+    }
+)
 
 
 def anchor_line(head: ChainHead) -> str:

@@ -202,6 +202,16 @@ TRIGGER_SCENARIOS = {
         "CREATE TRIGGER auditevent_no_update BEFORE UPDATE ON auditevent BEGIN SELECT 1; END",
         "auditevent_no_update was replaced",
     ),
+    "a signature made updatable": (
+        "DROP TRIGGER signature_no_update",
+        "signature_no_update is missing",
+    ),
+    "an invalidation made deletable by an empty trigger": (
+        "DROP TRIGGER signatureinvalidation_no_delete; CREATE TRIGGER "
+        "signatureinvalidation_no_delete BEFORE DELETE ON signatureinvalidation "
+        "BEGIN SELECT 1; END",
+        "signatureinvalidation_no_delete was replaced",
+    ),
     "an extra trigger on the audit table": (
         "CREATE TRIGGER sneaky AFTER INSERT ON auditevent BEGIN SELECT 1; END",
         "unexpected trigger sneaky",
