@@ -55,6 +55,7 @@ def test_change_my_password(signed_in, app_db):
     assert auth.authenticate(engine, "monitor", "a brand new pass phrase").role == "monitor"
 
 
+@pytest.mark.req("REQ-SEC-04")
 def test_reset_issues_a_one_time_password_that_must_be_changed(signed_in, app, app_db, users):
     admin = _page(signed_in("admin"), "users.py")
     admin.selectbox(key="rs_user").select("coordinator")
@@ -142,6 +143,7 @@ def study_file(tmp_path, monkeypatch) -> Path:
     return path
 
 
+@pytest.mark.req("REQ-SIG-01", "REQ-SIG-03")
 def test_pi_signs_a_visit_and_a_correction_invalidates_it(signed_in, users, app_db, study_file):
     engine = make_engine(app_db)
     wb = Workbench(engine, load_study(study_file))

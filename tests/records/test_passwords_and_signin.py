@@ -27,6 +27,7 @@ GOOD = "violet tram under the bridge"
         ("x" * 5 + "y" * (MAX_LENGTH - 4), "at most"),
     ],
 )
+@pytest.mark.req("REQ-SEC-04")
 def test_refused_passwords(password, problem):
     assert problem in (password_problem(password, "demo_admin") or "")
 
@@ -37,6 +38,7 @@ def test_long_pass_phrases_without_composition_rules_are_fine():
     assert len(common_passwords()) > 1000
 
 
+@pytest.mark.req("REQ-SEC-03")
 def test_usernames_are_unique_without_regard_to_case(engine):
     auth.create_user(
         engine,

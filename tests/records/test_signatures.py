@@ -65,6 +65,7 @@ def _sign_visit(swb, people, visit, **kw):
     return sign(swb, people["investigator"], **args)
 
 
+@pytest.mark.req("REQ-DOC-03", "REQ-SIG-02", "REQ-AUD-04")
 def test_signature_records_who_when_meaning_and_hash(swb, people, visit):
     sig = _sign_visit(swb, people, visit, username="INV")
     assert (sig.printed_name, sig.username, sig.role) == ("Dr Investigator", "inv", "investigator")
@@ -78,6 +79,7 @@ def test_signature_records_who_when_meaning_and_hash(swb, people, visit):
     assert actions[-1] == "sign"
 
 
+@pytest.mark.req("REQ-SIG-03", "REQ-SEC-02")
 def test_signing_needs_password_investigator_complete_forms(swb, people, visit):
     with pytest.raises(PermissionDenied, match="wrong password"):
         _sign_visit(swb, people, visit, password="not the password at all")
@@ -94,6 +96,7 @@ def test_signing_needs_password_investigator_complete_forms(swb, people, visit):
     assert signatures_of(swb) == []
 
 
+@pytest.mark.req("REQ-WF-01")
 def test_required_form_missing_blocks_signing(swb, people):
     subject = screen(swb, people["coordinator"])
     ready = readiness(swb, subject.id, subject.visits["SCR"])
@@ -102,6 +105,7 @@ def test_required_form_missing_blocks_signing(swb, people):
         _sign_visit(swb, people, subject)
 
 
+@pytest.mark.req("REQ-SIG-02")
 def test_value_change_invalidates_visit_and_casebook_in_the_same_transaction(swb, people, visit):
     visit_sig = _sign_visit(swb, people, visit)
     book = sign(swb, people["investigator"], subject_id=visit.id, visit_id=None,
@@ -146,6 +150,7 @@ def test_visit_date_change_invalidates_the_visit_signature(swb, people, visit):
     assert sig.id == visit_sig.id and not sig.valid and "visit" in sig.invalidating_change
 
 
+@pytest.mark.req("REQ-SIG-02")
 def test_deletion_invalidates_even_outside_any_use_case(swb, people, visit):
     save_medication(swb, people["coordinator"], subject_id=visit.id, values=MED, today=TODAY)
     book = sign(swb, people["investigator"], subject_id=visit.id, visit_id=None,
@@ -163,6 +168,7 @@ def test_signatures_and_invalidations_are_append_only(swb, people, visit):
             conn.execute(text(sql))
 
 
+@pytest.mark.req("REQ-SIG-02")
 def test_verify_reports_signed_data_changed_outside_the_application(swb, people, visit):
     _sign_visit(swb, people, visit)
     with swb.engine.begin() as conn:
@@ -196,6 +202,7 @@ def test_vital_sign_model_in_scope(swb, people, visit):
         assert session.scalars(select(VitalSign)).first() is not None
 
 
+@pytest.mark.req("REQ-SIG-01")
 def test_signatures_sheet_lists_valid_and_invalidated(swb, people, visit):
     from records.listings.catalogue import read_listings
     from records.listings.model import Scope
@@ -217,6 +224,7 @@ def test_signatures_sheet_lists_valid_and_invalidated(swb, people, visit):
     assert {first.content_hash, book.content_hash} == set(sheet.frame["content_hash"])
 
 
+@pytest.mark.req("REQ-SEC-02")
 @pytest.mark.parametrize("change", ["deactivated", "demoted", "locked"])
 def test_a_changed_investigator_cannot_sign(swb, people, visit, change):
     from datetime import timedelta

@@ -46,6 +46,7 @@ def _failing(wb) -> set[str]:
     return {i.name for i in rs.review_status(wb).items if not i.ok}
 
 
+@pytest.mark.req("REQ-WF-01")
 def test_checklist_names_what_stands_in_the_way(wb, actor, subject):
     _pga(wb, actor, subject, state="in_progress")
     raise_query(wb, MONITOR, "Check", visit_id=subject.visits["SCR"], form_code="PGA")
@@ -62,6 +63,7 @@ def test_checklist_names_what_stands_in_the_way(wb, actor, subject):
         rs.lock_database(wb, DATA_MANAGER, "final")
 
 
+@pytest.mark.req("REQ-WF-02")
 def test_lock_when_ready_then_nothing_changes_until_unlocked(wb, actor, subject, signed):
     first = _pga(wb, actor, subject)
     q = raise_query(wb, MONITOR, "Check", visit_id=subject.visits["SCR"], form_code="PGA")
@@ -94,6 +96,7 @@ def test_freeze_is_always_possible_and_shows_on_the_cover(wb, actor, subject):
     assert status.startswith("LIVE (frozen since ")
 
 
+@pytest.mark.req("REQ-SEC-02")
 def test_unlock_by_an_account_needs_its_password(wb, subject):
     user = create_user(
         wb.engine, OPERATOR,
@@ -134,6 +137,7 @@ def test_cli_review_status_exit_codes_and_lock_refused_until_ready(wb, db_url, a
     assert hold_state(wb, subject.id) == "frozen"
 
 
+@pytest.mark.req("REQ-WF-02")
 def test_cli_locks_and_unlocks_a_ready_database(wb, db_url):
     # No subject yet: nothing to query, verify or sign, so the empty study is ready.
     status = _manage("--db", db_url, "review-status")

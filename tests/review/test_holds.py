@@ -12,6 +12,7 @@ from tests.review.conftest import ADMIN, COORDINATOR, DATA_MANAGER, MONITOR, OPE
 OTHERS = [MONITOR, COORDINATOR, ADMIN]
 
 
+@pytest.mark.req("REQ-SEC-02")
 @pytest.mark.parametrize("who", OTHERS, ids=lambda a: a.role)
 @pytest.mark.parametrize("kind", ["freeze", "lock"])
 def test_only_a_data_manager_places_or_lifts(wb, subject, who, kind):
@@ -37,6 +38,7 @@ def test_levels_cover_downwards_only(wb, actor, subject):
     assert hold_state(wb, subject.id, v1) == "locked"  # the stronger hold wins
 
 
+@pytest.mark.req("REQ-WF-01", "REQ-AUD-04")
 def test_refusals_and_audit(wb, subject):
     with pytest.raises(ValidationFailed):
         place_hold(wb, DATA_MANAGER, "freeze", " ", subject_id=subject.id)

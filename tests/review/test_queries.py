@@ -74,6 +74,7 @@ def test_only_monitor_and_data_manager_raise(wb, subject, role):
         raise_query(wb, ROLES[role], "x", visit_id=subject.visits["SCR"], form_code="PGA")
 
 
+@pytest.mark.req("REQ-AUD-04")
 @pytest.mark.parametrize("action", sorted(TRANSITIONS))
 @pytest.mark.parametrize("role", sorted(ROLES))
 def test_every_transition_by_every_role(wb, subject, action, role):
@@ -119,6 +120,7 @@ def test_full_cycle_and_refused_transitions(wb, subject):
     ]  # fmt: skip
 
 
+@pytest.mark.req("REQ-AUD-10", "REQ-AUD-04")
 def test_correcting_the_value_answers_the_query_and_links_the_audit_row(
     wb, actor, subject, field_query
 ):

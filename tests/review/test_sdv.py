@@ -32,6 +32,7 @@ def test_requirement_comes_from_the_study_definition(study):
     assert not {"RAND36", "PROMIS29"} & required_forms(study)
 
 
+@pytest.mark.req("REQ-AUD-04")
 def test_verify_then_a_correction_drops_the_mark_in_the_same_transaction(wb, actor, subject):
     first = _pga(wb, actor, subject)
     (row,) = sdv_rows(wb, subject.id)
