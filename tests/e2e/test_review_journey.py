@@ -1,27 +1,30 @@
 """Review in a real browser (#12): a monitor raises a query on PGA, the coordinator corrects the
 value (query answered, SDV dropped), the monitor closes the query and verifies the form again,
-the data manager freezes the study; then the save buttons are gone and a direct records call is
-refused. (Locking needs every casebook signed; signing arrives with #11, so the journey ends
-with the freeze, which the same flush rule enforces; lock itself is covered by
-tests/review/test_database_lock.py.)
+the data manager freezes the study and finds Lock disabled (casebook not signed); the PI signs
+the casebook (signing goes on under a freeze; the signing dialog has its own browser journey in
+test_signature_journey.py), the data manager locks the database; then the save buttons are gone
+and a direct records call is refused.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from sqlmodel import select
 
-from models import Actor
-from models.db import make_engine, upgrade
+from models import Actor, User, Visit
+from models.db import make_engine, read_session, upgrade
 from records import auth
 from records.assessments import load_assessment, save_assessment
 from records.context import Workbench
 from records.errors import Held
 from records.queries import list_queries
 from records.sdv import sdv_rows, verify_form
+from records.signatures import sign
 from records.subjects import screen_subject
 from records.visits import calendar, record_visit_date
 from study import load_study
@@ -30,7 +33,7 @@ from tests.e2e.conftest import choose, key, screenshot, wait_idle
 PASSWORD = "a long enough password"
 WAIT = 30_000
 CONSENT = date.today() - timedelta(days=40)
-ROLES = ("monitor", "coordinator", "data_manager")
+ROLES = ("monitor", "coordinator", "data_manager", "investigator")
 
 
 def _prepared(tmp_path: Path) -> tuple[str, Workbench, int]:
@@ -54,6 +57,18 @@ def _prepared(tmp_path: Path) -> tuple[str, Workbench, int]:
     save_assessment(wb, site, visit_id=scr, form_code="PGA", values={"PGA": "1.3"})
     verify_form(wb, Actor(None, "mon", "Mo", "monitor", origin="cli"), scr, "PGA")
     return url, wb, scr
+
+
+def _pi_signs_the_casebook(wb: Workbench, scr: int) -> None:
+    """The PI's casebook signature, under a study policy that requires only what was entered."""
+    with read_session(wb.engine) as session:
+        subject_id = session.get(Visit, scr).subject_id
+        user = session.scalars(select(User).where(User.username == "investigator")).one()
+        pi = auth.actor_for(user)
+    policy = dataclasses.replace(wb.study.signatures, required_form_kinds=())
+    view = Workbench(wb.engine, dataclasses.replace(wb.study, signatures=policy))
+    sign(view, pi, subject_id=subject_id, visit_id=None, meaning_code="APPROVAL",
+         password=PASSWORD)  # fmt: skip
 
 
 def _sign_in(browser: Browser, base: str, username: str) -> Page:
@@ -153,6 +168,18 @@ def test_review_journey(tmp_path: Path, start_server, browser: Browser):
         expect(site.get_by_text("This visit is frozen")).to_be_visible(timeout=WAIT)
         expect(key(site, "PGA__save")).to_have_count(0)
         screenshot(site, "review-05-no-save")
+
+        _pi_signs_the_casebook(wb, scr)
+        _nav(manager, "Database lock")
+        key(manager, "lock_reason").locator("input").fill("Final analysis")
+        key(manager, "lock_reason").locator("input").press("Tab")
+        wait_idle(manager)
+        _click(manager, "lock_db")
+        expect(manager.get_by_text("Unlock the database")).to_be_visible(timeout=WAIT)
+        screenshot(manager, "review-06-locked")
+        _open_pga(site)
+        expect(site.get_by_text("This visit is locked")).to_be_visible(timeout=WAIT)
+        expect(key(site, "PGA__save")).to_have_count(0)
     except Exception:
         for i, page in enumerate(pages):
             screenshot(page, f"review-failure-{i}")
@@ -161,5 +188,5 @@ def test_review_journey(tmp_path: Path, start_server, browser: Browser):
     with pytest.raises(Held):
         save_assessment(
             wb, Actor(None, "x", "X", "coordinator"), visit_id=scr, form_code="PGA",
-            values={"PGA": "2.0"}, reason="after the freeze", expected_version=saved.version,
+            values={"PGA": "2.0"}, reason="after the lock", expected_version=saved.version,
         )  # fmt: skip
