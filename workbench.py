@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from records import auth
-from ui import navigation, session
+from ui import navigation, session, unsaved
 from ui.capture import patient
 from ui.resources import workbench
 
@@ -50,5 +50,6 @@ else:
         if st.button("Sign out", key="sign_out", icon=":material/logout:"):
             session.sign_out("You signed out.")
             st.rerun()
+        unsaved.guard()
 
 st.navigation(pages, position=position, expanded=True).run()  # type: ignore[arg-type]

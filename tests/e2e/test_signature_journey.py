@@ -144,3 +144,66 @@ def test_pi_signs_correction_invalidates_pi_signs_again(
     expect(page.get_by_text("VALID SIGNATURE")).to_be_visible(timeout=WAIT)
     screenshot(page, "sign-04-signed-again")
     assert [s.valid for s in signatures_of(wb)] == [False, True]
+
+
+def test_unsaved_entry_asks_before_the_page_is_left(
+    browser: Browser, start_server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refresh signs out (README), so typed values must not vanish silently: the browser asks
+    while an entry is unsaved, and no longer once the save has confirmed."""
+    study = _study_file(tmp_path)
+    monkeypatch.setenv("WORKBENCH_STUDY", str(study))
+    url, wb, _, scr = _prepared(tmp_path, study)
+    base = start_server(url).url
+
+    def opened() -> tuple[Page, list[str]]:
+        page = browser.new_context(viewport={"width": 1400, "height": 1800}).new_page()
+        # The guard stays off under automation; this page shows the app as a person's browser.
+        page.add_init_script("Object.defineProperty(navigator, 'webdriver', {get: () => false})")
+        asked: list[str] = []
+        page.on("dialog", lambda d: (asked.append(d.type), d.accept()))
+        page.goto(f"{base}/visit?subject=001-001&visit=SCR")
+        wait_idle(page)
+        page.get_by_label("Username").fill("cora")
+        page.get_by_role("textbox", name="Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", name="001-001 · SCR")).to_be_visible(timeout=WAIT)
+        choose(page, "visit_form", "Vital signs")
+        return page, asked
+
+    page, asked = opened()
+    key(page, "VS__PULSE").locator("input").fill("72")
+    wait_idle(page)
+    _leave(page)
+    assert asked == ["beforeunload"]
+
+    page, asked = opened()
+    box = key(page, "VS__PULSE").locator("input")
+    box.fill("72")
+    box.press("Tab")
+    wait_idle(page)
+    key(page, "VS__save").locator("button").click()
+    wait_idle(page)
+    key(page, "VS__reason").locator("input").fill("pulse retaken")
+    key(page, "VS__reason").locator("input").press("Tab")
+    wait_idle(page)
+    key(page, "VS__confirm").locator("button").click()
+    expect(page.get_by_text("Vital signs saved.")).to_be_visible(timeout=WAIT)
+    assert (
+        page.evaluate("document.querySelectorAll('[data-testid=stAlertContentSuccess]').length") > 0
+    )
+    _leave(page)
+    assert asked == [] and load_vitals(wb, scr).values["PULSE"] == 72
+
+
+def _leave(page: Page) -> None:
+    """Close the tab as a person would (running beforeunload); wait until it is gone."""
+    context = page.context
+    page.close(run_before_unload=True)
+    witness = context.new_page()
+    for _ in range(50):
+        if page.is_closed():
+            break
+        witness.wait_for_timeout(200)
+    assert page.is_closed()
+    context.close()
