@@ -213,3 +213,14 @@ def add_visit(wb: Workbench, actor: Actor, subject_id: int, visit_code: str) -> 
         s.add(visit)
         s.flush()
         return int(visit.id)  # type: ignore[arg-type]
+
+
+def visit_keys(wb: Workbench) -> dict[int, tuple[str, str, str]]:
+    """Every visit's (screening number, visit code, sequence) by id: how exports name a visit."""
+    with read_session(wb.engine) as session:
+        rows = session.execute(
+            select(Visit.id, Subject.screening_number, Visit.visit_code, Visit.sequence).join(
+                Subject, Subject.id == Visit.subject_id
+            )
+        )
+        return {int(vid): (number, code, str(seq)) for vid, number, code, seq in rows}

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from sqlalchemy import select
-
 from exports.odm.signatures import SignatureRecord
-from models import Subject, Visit
-from models.db import read_session
 from records.context import Workbench
 from records.signatures import signatures_of
 from records.standards.odm_data import ClinicalArchive
 from records.standards.odm_model import event_oid
+from records.visits import visit_keys
 
 
 def signature_records(wb: Workbench, archive: ClinicalArchive) -> list[SignatureRecord]:
@@ -26,15 +23,7 @@ def signature_records(wb: Workbench, archive: ClinicalArchive) -> list[Signature
     valid = [s for s in signatures_of(wb) if s.valid and s.visit_id is not None]
     if not valid:
         return []
-    with read_session(wb.engine) as session:
-        visits = {
-            int(vid): (number, code, str(seq))
-            for vid, number, code, seq in session.execute(
-                select(Visit.id, Subject.screening_number, Visit.visit_code, Visit.sequence).join(
-                    Subject, Subject.id == Visit.subject_id
-                )
-            )
-        }
+    visits = visit_keys(wb)
     forms = {
         (subject.key, event.oid, event.repeat_key): [f.oid for f in event.forms]
         for subject in archive.subjects

@@ -10,7 +10,12 @@ from tests.pages import capture_support as fixtures
 from tests.pages.capture_support import ENTRY, PAGES, screen
 
 wb = fixtures.wb  # the shared database fixture
-ADMIN = {"id": 90, "username": "admin", "full_name": "Ada Admin", "role": "admin"}
+ADMIN = {
+    "id": 1,
+    "username": "admin",
+    "full_name": "Ada Admin",
+    "role": "admin",
+}  # the seeded account
 
 
 def _open(page: str, **state) -> AppTest:

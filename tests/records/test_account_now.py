@@ -21,7 +21,7 @@ from records.errors import PermissionDenied, ValidationFailed
 from records.history import save_history
 from records.medications import save_medication
 from records.subjects import screen_subject
-from records.visits import record_visit_date
+from records.visits import calendar, record_visit_date
 from records.vitals import save_vitals
 from tests.records.conftest import CONSENT, SCREENING, TODAY, counts, screen
 
@@ -76,9 +76,11 @@ def _actions() -> dict[str, Any]:
         save_history(wb, actor, subject_id=subject.id, values=values, today=TODAY)
 
     def visit_date(wb, actor, subject):
+        scr = subject.visits["SCR"]
+        version = next(r.version_id for r in calendar(wb, subject.id, TODAY) if r.visit_id == scr)
         record_visit_date(
-            wb, actor, subject.visits["SCR"], SCREENING + timedelta(days=1),
-            reason="typo in the date", today=TODAY,
+            wb, actor, scr, SCREENING + timedelta(days=1),
+            reason="typo in the date", expected_version=version, today=TODAY,
         )  # fmt: skip
 
     return {

@@ -10,11 +10,16 @@ from pathlib import Path
 from records.assessments import save_assessment
 from records.edit_checks import findings, run_checks
 from records.queries import list_queries, transition
-from records.visits import record_visit_date
+from records.visits import calendar, record_visit_date
 from tests.records.conftest import TODAY
 from tests.review.conftest import COORDINATOR
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+def _version(wb, subject_id: int, visit_id: int) -> int:
+    """The visit's version as a page would have read it (corrections need it, #13)."""
+    return next(r.version_id for r in calendar(wb, subject_id, TODAY) if r.visit_id == visit_id)
 
 
 def _auto(wb, check):
@@ -27,9 +32,11 @@ def test_out_of_window_visit_raises_a_query_on_save_that_closes_when_fixed(wb, a
     (q,) = _auto(wb, "VISIT_WINDOW")
     assert q.status == "open" and q.entity == "visit" and q.field == "actual_date"
     assert q.thread[0].user_role == "system" and "outside its window" in q.text
-    record_visit_date(wb, actor, v3, date(2025, 3, 1), reason="same", today=TODAY)
+    record_visit_date(wb, actor, v3, date(2025, 3, 1), reason="same", today=TODAY,
+                      expected_version=_version(wb, dosed.id, v3))  # fmt: skip
     assert len(_auto(wb, "VISIT_WINDOW")) == 1  # no second query for the same finding
-    record_visit_date(wb, actor, v3, date(2025, 2, 23), reason="typo in the year", today=TODAY)
+    record_visit_date(wb, actor, v3, date(2025, 2, 23), reason="typo in the year", today=TODAY,
+                      expected_version=_version(wb, dosed.id, v3))  # fmt: skip
     (q,) = _auto(wb, "VISIT_WINDOW")
     assert q.status == "closed" and q.thread[-1].action == "auto_close"
 
