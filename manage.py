@@ -93,7 +93,7 @@ def cmd_users(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from records.demo import build_demo
+    from demo import build_demo
     from records.subjects import subject_frame
 
     wb = _workbench(args)
@@ -118,8 +118,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _demo_signatures(wb: Workbench, accounts: list[tuple[str, str, str]]) -> None:
     """Signed visits and casebooks, one invalidated by a correction (issue #11)."""
-    from records.demo.events import COORDINATOR
-    from records.demo.signatures import sign_demo
+    from demo.events import COORDINATOR
+    from demo.signatures import sign_demo
 
     pi = next(((u, p) for u, role, p in accounts if role == "investigator"), None)
     if pi is not None:

@@ -18,11 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from demo import build_demo
 from models import SYSTEM_ACTOR
 from models.db import make_engine, upgrade
 from records import auth
 from records.context import Workbench
-from records.demo import build_demo
 from records.errors import PermissionDenied
 from records.signatures import sign, verify_signatures
 from records.signoff import worklist

@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from demo import build_demo
 from models import SYSTEM_ACTOR
 from models.db import make_engine, upgrade
 from records.context import Workbench
-from records.demo import build_demo
 from records.integrity import read_anchor
 from records.maintenance import backup, check
 from records.restore import restore

@@ -1,6 +1,6 @@
 """A 500-subject study for the page benchmark: the demo, written once, then cloned.
 
-`records.demo.build_demo` writes every row through the audited use cases (about 1 s per
+`demo.build_demo` writes every row through the audited use cases (about 1 s per
 subject here), too slow for 500 subjects in a benchmark run. So the 10-subject demo is built
 normally and its clinical rows are copied 49 more times with shifted ids (raw SQL inserts, new
 screening numbers), together with the audit rows the outcome pages read (record creation,
@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+from demo import build_demo
 from records.context import Workbench
-from records.demo import build_demo
 
 TEMPLATE_SUBJECTS = 10
 # table → foreign-key columns and the table each points to (insert order respects the keys).

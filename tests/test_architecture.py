@@ -44,8 +44,10 @@ def _files(package: str) -> list[Path]:
         ),
         ("study", {"streamlit", "sqlmodel", "sqlalchemy", "models", "records", "scoring"}),
         ("exports", {"streamlit", "sqlmodel", "ui", "models"}),
-        ("records", {"streamlit", "ui"}),
-        ("models", {"streamlit", "records", "ui", "exports"}),
+        ("records", {"streamlit", "ui", "demo"}),
+        ("models", {"streamlit", "records", "ui", "exports", "demo"}),
+        # The demo builder sits above records (it writes through the use cases), below the pages.
+        ("demo", {"streamlit", "ui", "exports"}),
         ("charts", {"streamlit", "sqlmodel", "sqlalchemy", "models"}),
     ],
 )

@@ -9,10 +9,10 @@ from pathlib import Path
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
+from demo import build_demo
 from models.db import make_engine, upgrade
 from records import auth
 from records.context import Workbench
-from records.demo import build_demo
 from study import load_study
 from tests.e2e.conftest import screenshot, wait_idle
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from demo import build_demo
 from models import SYSTEM_ACTOR
 from models.db import make_engine, upgrade
 from records import auth
 from records.context import Workbench
-from records.demo import build_demo
 from study import load_study
 
 PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "export.py")

@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from demo import build_demo
+from demo.events import INVESTIGATOR
 from models.db import make_engine, upgrade
 from records import auth
 from records.adverse_events import save_adverse_event
 from records.context import Workbench
-from records.demo import build_demo
-from records.demo.events import INVESTIGATOR
 from records.outcomes import dashboard, efficacy, safety, timeline
 from records.outcomes.explain import status_grid
 from records.outcomes.snapshot import Outcomes, build_outcomes

@@ -7,13 +7,13 @@ from datetime import date
 import pytest
 from sqlalchemy import select, text
 
+from demo import DemoSummary, build_demo
 from models import Subject, Visit
 from models.audit_chain import verify
 from models.db import make_engine, upgrade
 from records.adverse_events import list_adverse_events
 from records.assessments import load_assessment
 from records.context import Workbench
-from records.demo import DemoSummary, build_demo
 from records.medications import steroid_series
 from scoring import bilag
 from scoring.responders import sri

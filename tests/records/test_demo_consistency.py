@@ -13,10 +13,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from demo import build_demo
 from models.db import make_engine, upgrade
 from records.cells import earliest_day, latest_day, missing
 from records.context import Workbench
-from records.demo import build_demo
 from records.listings.model import Scope
 from records.listings.snapshot import read_snapshot
 from records.outcomes.efficacy import change_summary

@@ -59,8 +59,8 @@ NOT_CLINICAL = {
     "records.standards.package",
     "records.subjects.ensure_site",
 }
-# Writers that only call the use cases below (the demo builder, the ODM log importer).
-THROUGH_USE_CASES = {"records.demo.", "records.standards.odm_logs.import_logs"}
+# Writers that only call the use cases below (the ODM log importer).
+THROUGH_USE_CASES = {"records.standards.odm_logs.import_logs"}
 
 
 def _vitals_v1(wb, actor, s) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from demo import build_demo
 from models import Actor
 from models.db import make_engine, upgrade
 from records.context import Workbench
-from records.demo import build_demo
 from records.standards.package import read_submission
 
 TODAY = date(2026, 3, 2)

@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from sqlmodel import Session, select
 
+from demo import build_demo
+from demo.events import INVESTIGATOR
 from models.db import make_engine, upgrade
 from models.subjects import Subject, Visit
 from records.context import Workbench
-from records.demo import build_demo
-from records.demo.events import INVESTIGATOR
 from records.medications import save_medication
 from records.outcomes.snapshot import build_outcomes
 from records.standards.package import read_submission

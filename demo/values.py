@@ -7,14 +7,12 @@ kidney markers, one transaminase rise); anything out of range carries CS/NCS lik
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from demo.plan import Plan
 from scoring import bilag, promis, rand36
 from scoring.sledai import DESCRIPTORS
 from study.schema import FormDef, LabTestDef
-
-if TYPE_CHECKING:
-    from records.demo.build import Plan
 
 VITALS = {"SYSBP": 118, "DIABP": 74, "PULSE": 74, "RESP": 15, "TEMP": 36.7}
 ECG = {"EGHR": 72, "PRAG": 160, "QRSAG": 92, "QTAG": 390, "QTCFAG": 412}

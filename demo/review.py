@@ -12,10 +12,10 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from demo.events import COORDINATOR, INVESTIGATOR
 from models import Actor, Subject, Visit
 from records.assessments import load_assessment, save_assessment
 from records.context import Workbench
-from records.demo.events import COORDINATOR, INVESTIGATOR
 from records.edit_checks import run_checks
 from records.holds import place_hold
 from records.queries import raise_query, transition

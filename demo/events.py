@@ -1,14 +1,15 @@
 """The demo's logs and corrections: history, medications, adverse events and edits with reasons.
 
-Split from `records.demo.build` to keep modules small; everything still goes through the records
+Split from `demo.build` to keep modules small; everything still goes through the records
 use cases, so it is validated and audited like real entry.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from demo.plan import Plan
 from models.audit import Actor
 from records.adverse_events import AdverseEventRead, save_adverse_event
 from records.assessments import load_assessment, save_assessment
@@ -17,9 +18,6 @@ from records.history import save_history
 from records.labs import load_lab_panel, save_lab_panel
 from records.medications import save_medication
 from study.schema import FormDef
-
-if TYPE_CHECKING:
-    from records.demo.build import Plan
 
 COORDINATOR = Actor(None, "demo.coordinator", "Casey Coordinator", "coordinator", origin="cli")
 INVESTIGATOR = Actor(None, "demo.investigator", "Ivy Investigator", "investigator", origin="cli")

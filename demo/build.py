@@ -9,19 +9,21 @@ fifth of subjects are still in follow-up on `today`. Same seed → same data, ex
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 
+from demo import events
+from demo import values as generated
+from demo.events import COORDINATOR, INVESTIGATOR
+from demo.plan import Plan
+from demo.review import build_review_demo
+from demo.values import VITALS
 from models import AdverseEvent, Assessment, LabResult, Medication, Subject, Visit, VitalSign
 from records.assessments import save_assessment
 from records.context import Workbench
-from records.demo import events
-from records.demo import values as generated
-from records.demo.events import COORDINATOR, INVESTIGATOR
-from records.demo.values import VITALS
 from records.dosing import record_dose
 from records.eligibility import save_eligibility
 from records.labs import save_lab_panel
@@ -30,8 +32,6 @@ from records.visits import add_visit, calendar, record_visit_date
 from records.vitals import save_vitals
 from study.schema import FormDef
 
-PROFILES = "RRFNRERNRR"
-"""Per subject index mod 10: R responder, N non-responder, F screen failure, E early termination."""
 OFF_WINDOW = {(4, "V7"): 11, (6, "V3"): 3}
 """(index mod 10, visit) → days added to the target date: visits outside their window."""
 
@@ -56,43 +56,6 @@ class DemoSummary:
     edits: int
 
 
-@dataclass
-class Plan:
-    """One demo subject: profile, anchor dates, baseline levels and ids written so far."""
-
-    wb: Workbench
-    today: date
-    index: int
-    rng: random.Random
-    consent: date
-    subject_id: int = 0
-    sex: str = "F"
-    dose: date | None = None
-    visits: dict[str, int] = field(default_factory=dict)
-    base: dict[str, float] = field(default_factory=dict)
-    edits: int = 0
-
-    @property
-    def profile(self) -> str:
-        return PROFILES[self.index % 10]
-
-    @property
-    def nephritis(self) -> bool:
-        return self.index % 3 == 0
-
-    def day(self, when: date) -> int:
-        """Study day of a date (day 1 = dose; screening days negative, no day 0)."""
-        if self.dose is None:
-            return -1
-        return (when - self.dose).days + (1 if when >= self.dose else 0)
-
-    def activity(self, day: int) -> float:
-        """Disease activity left (1.0 at baseline): falls for responders, one subject flares."""
-        if self.profile == "R":
-            return max(0.0, 1 - max(0, day - 1) / 140)
-        return 1.4 if self.index % 10 == 7 and day >= 84 else 1.0
-
-
 def build_demo(
     wb: Workbench, *, subjects: int = 10, seed: int = 1, today: date | None = None
 ) -> DemoSummary:
@@ -109,8 +72,6 @@ def build_demo(
         plan = Plan(wb, today, index, random.Random(rng.random()), today - timedelta(days=days))
         _subject(plan)
         edits += plan.edits
-    from records.demo.review import build_review_demo
-
     build_review_demo(wb, today)  # queries, SDV, a frozen visit (#12)
     return _summary(wb, edits)
 
