@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import streamlit as st
 
+from records.holds import hold_state
 from records.permissions import allowed
 from records.queries import list_queries
 from ui import navigation, review, session, signing
@@ -74,5 +77,9 @@ if row.missing.get(choice):
     )
 if marks.get(choice):
     st.warning(f"Open queries on this form: {marks[choice]} (see below)")
+form_held = hold_state(wb, subject.id, row.visit_id, choice) if held is None else None
+if form_held:  # a hold on this one form: its save buttons go too (#12)
+    st.warning(f"This form is {form_held}: no data can change until a data manager unlocks it.")
+    target = dataclasses.replace(target, writable=False)
 forms.render(wb, actor, target, choice)
 review.form_queries(wb, actor, subject.id, row.visit_id, choice)

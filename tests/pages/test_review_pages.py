@@ -89,10 +89,10 @@ def test_a_save_into_a_frozen_form_shows_the_refusal(wb):
     from records.holds import place_hold
 
     subject = screen(wb)
+    at = _visit(subject, "investigator")  # opened before the hold: its button is still there
+    at.text_input(key="PGA__PGA").input("1.3")
     place_hold(wb, USERS["data_manager"], "freeze", "query review", visit_id=subject.visits["SCR"],
                form_code=PGA)  # fmt: skip
-    at = _visit(subject, "investigator")
-    at.text_input(key="PGA__PGA").input("1.3")
     at.button(key="PGA__save").click().run()
     assert not at.exception, at.exception
     assert "form PGA of this visit is frozen" in texts(at)
@@ -130,3 +130,20 @@ def test_a_frozen_subject_has_no_save_buttons_on_its_logs(wb):
         at = open_page("investigator", page, subject_id=subject.id)
         assert "This subject is locked" in texts(at), page
         assert not [b for b in at.button if str(b.key or "").endswith("__save")], page
+
+
+def test_a_form_level_freeze_hides_that_forms_save_button_only(wb):
+    from records.holds import place_hold
+
+    subject = screen(wb)
+    scr = subject.visits["SCR"]
+    place_hold(wb, USERS["data_manager"], "freeze", "PGA under review", visit_id=scr,
+               form_code="PGA")  # fmt: skip
+    at = open_page("investigator", "visit.py", subject_id=subject.id, visit_id=scr,
+                   visit_form="PGA")  # fmt: skip
+    assert "This form is frozen" in texts(at)
+    assert not [b for b in at.button if b.key == "PGA__save"]
+    other = open_page("investigator", "visit.py", subject_id=subject.id, visit_id=scr,
+                      visit_form="VS")  # fmt: skip
+    assert "This form is frozen" not in texts(other)
+    assert [b for b in other.button if str(b.key or "").endswith("__save")]
