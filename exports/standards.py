@@ -10,8 +10,8 @@ from pathlib import Path
 
 from exports.sdtm.package import PackageFile, package_zip, write_package
 from records.context import Workbench
-from records.export_log import Actor
-from records.standards.package import Submission, audit_export, read_submission
+from records.export_log import Actor, audit_export
+from records.standards.package import Submission, read_submission
 
 
 def export_submission(

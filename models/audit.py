@@ -7,6 +7,7 @@ Schema after spec/records.md §3.5. The database refuses UPDATE and DELETE on th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Field, SQLModel
 
@@ -22,6 +23,16 @@ class Actor:
     full_name: str
     role: str
     origin: str = "ui"
+
+    def stamp(self) -> dict[str, Any]:
+        """The columns every audit row carries about who wrote it, written in one place."""
+        return {
+            "user_id": self.user_id,
+            "username": self.username,
+            "user_name": self.full_name,
+            "user_role": self.role,
+            "origin": self.origin,
+        }
 
 
 SYSTEM_ACTOR = Actor(

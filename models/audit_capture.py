@@ -187,11 +187,7 @@ def _context(session: Session, obj: ClinicalRecord) -> dict[str, Any]:
     actor: Actor = session.info["actor"]
     subject_id, visit_id, form = _scope(session, obj)
     return {
-        "user_id": actor.user_id,
-        "username": actor.username,
-        "user_name": actor.full_name,
-        "user_role": actor.role,
-        "origin": actor.origin,
+        **actor.stamp(),
         "reason": session.info.get("reason"),
         "study_version": session.info.get("study_version"),
         "subject_id": subject_id,

@@ -100,14 +100,7 @@ def _actor(session: Session) -> Actor:
 
 def audit_row(actor: Actor, **values: Any) -> dict[str, Any]:
     """An audit row of a review action, stamped with who did it."""
-    return {
-        "user_id": actor.user_id,
-        "username": actor.username,
-        "user_name": actor.full_name,
-        "user_role": actor.role,
-        "origin": actor.origin,
-        **values,
-    }
+    return {**actor.stamp(), **values}
 
 
 @register("sdv-drop", order=60)

@@ -73,11 +73,7 @@ def invalidate_signatures(session: Session, changes: Sequence[Change]) -> None:
         )
         audit.append(
             {
-                "user_id": actor.user_id,
-                "username": actor.username,
-                "user_name": actor.full_name,
-                "user_role": actor.role,
-                "origin": actor.origin,
+                **actor.stamp(),
                 "action": "sig_invalidate",
                 "entity": "signature",
                 "record_id": sig_id,

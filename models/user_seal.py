@@ -51,11 +51,7 @@ def _seal_accounts(session: Session, _ctx: Any) -> None:
         session.connection(),
         [
             {
-                "user_id": actor.user_id,
-                "username": actor.username,
-                "user_name": actor.full_name,
-                "user_role": actor.role,
-                "origin": actor.origin,
+                **actor.stamp(),
                 "action": SEAL_ACTION,
                 "entity": "user",
                 "record_id": u.id,

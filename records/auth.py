@@ -87,11 +87,7 @@ def _audit(
         session.connection(),
         [
             {
-                "user_id": actor.user_id,
-                "username": actor.username,
-                "user_name": actor.full_name,
-                "user_role": actor.role,
-                "origin": actor.origin,
+                **actor.stamp(),
                 "action": action,
                 "entity": "user",
                 "record_id": user.id,

@@ -169,11 +169,7 @@ def _audit(
                 conn,
                 [
                     {
-                        "user_id": actor.user_id,
-                        "username": actor.username,
-                        "user_name": actor.full_name,
-                        "user_role": actor.role,
-                        "origin": actor.origin,
+                        **actor.stamp(),
                         "action": "restore",
                         "entity": "database",
                         "field": "file",

@@ -279,11 +279,7 @@ def sign(
             conn,
             [
                 {
-                    "user_id": actor.user_id,
-                    "username": actor.username,
-                    "user_name": actor.full_name,
-                    "user_role": actor.role,
-                    "origin": actor.origin,
+                    **actor.stamp(),
                     "action": "sign",
                     "entity": "signature",
                     "record_id": sig.id,

@@ -16,9 +16,8 @@ from exports.odm import signatures as S
 from exports.odm.metadata import mdv_oid, study_element
 from exports.odm.xml import ODM_NS, o, sub, text, user_oid
 from records.context import Workbench
-from records.export_log import Actor
+from records.export_log import Actor, audit_export
 from records.standards.odm_data import ClinicalArchive, Event, Value, read_archive
-from records.standards.package import audit_export
 from study.schema import StudyDefinition
 from version import APP_VERSION
 

@@ -8,13 +8,10 @@ audited (who, when, what, digests), like the listings workbook.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 
 from models import Actor
-from models.audit_chain import append
-from models.db import unit_of_work
 from records.context import Workbench
 from records.listings.model import Scope
 from records.outcomes.snapshot import build_outcomes
@@ -59,15 +56,3 @@ def read_submission(wb: Workbench, actor: Actor, today: date | None = None) -> S
     findings = conformance.check((*sdtm, *analysis), base)
     lists = data_codelists((*sdtm, *analysis), base)
     return Submission(wb.study, sdtm, analysis, lists, tuple(findings))
-
-
-def audit_export(wb: Workbench, actor: Actor, entity: str, payload: dict[str, object]) -> None:
-    """One audit row for a standards export, in its own write transaction."""
-    version = wb.study.study.definition_version
-    row = {
-        "user_id": actor.user_id, "username": actor.username, "user_name": actor.full_name,
-        "user_role": actor.role, "origin": actor.origin, "action": "export", "entity": entity,
-        "new_value": json.dumps(payload, sort_keys=True, default=str), "study_version": version,
-    }  # fmt: skip
-    with unit_of_work(wb.engine, actor, study_version=version) as session:
-        append(session.connection(), [row])
