@@ -131,6 +131,17 @@ def wait_idle(page: object) -> None:
     )
 
 
+def expect_home(page: Page, timeout: int = 30_000) -> None:
+    """Wait for Home after sign-in by its "Screened" metric label.
+
+    Plain text "Screened" is ambiguous: the enrolment table's column header and, once the
+    data grid has rendered its accessible cells, a grid cell carry it too (a strict-mode
+    violation that depends on rendering timing).
+    """
+    label = page.get_by_test_id("stMetricLabel").get_by_text("Screened", exact=True)
+    label.wait_for(state="visible", timeout=timeout)
+
+
 def screenshot(page: object, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))  # type: ignore[attr-defined]

@@ -17,7 +17,7 @@ from records.assessments import load_assessment
 from records.context import Workbench
 from records.visits import calendar
 from study import load_study
-from tests.e2e.conftest import choose, key, screenshot, wait_idle
+from tests.e2e.conftest import choose, expect_home, key, screenshot, wait_idle
 
 PASSWORD = "a long enough password"
 WAIT = 30_000
@@ -83,7 +83,7 @@ def sign_in_and_screen(page: Page, base: str) -> None:
     page.get_by_label("Username").fill("ivy")
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("Screened")).to_be_visible(timeout=WAIT)
+    expect_home(page)
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Subjects").click()
     expect(page.get_by_role("heading", name="Subjects")).to_be_visible(timeout=WAIT)
     wait_idle(page)

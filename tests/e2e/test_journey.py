@@ -12,7 +12,7 @@ from records import auth
 from records.context import Workbench
 from records.subjects import screen_subject
 from study import load_study
-from tests.e2e.conftest import choose, screenshot, wait_idle
+from tests.e2e.conftest import choose, expect_home, screenshot, wait_idle
 
 PASSWORD = "a long enough password"
 
@@ -57,7 +57,7 @@ def test_sign_in_open_subject_list_and_a_subject(tmp_path: Path, start_server, p
     page.get_by_label("Username").fill("ivy")
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("Screened")).to_be_visible(timeout=30_000)
+    expect_home(page)
     screenshot(page, "journey-home")
 
     page.get_by_role("link", name="Subjects").click()

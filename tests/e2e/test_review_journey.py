@@ -28,7 +28,7 @@ from records.signatures import sign
 from records.subjects import screen_subject
 from records.visits import calendar, record_visit_date
 from study import load_study
-from tests.e2e.conftest import choose, key, screenshot, wait_idle
+from tests.e2e.conftest import choose, expect_home, key, screenshot, wait_idle
 
 PASSWORD = "a long enough password"
 WAIT = 30_000
@@ -78,7 +78,7 @@ def _sign_in(browser: Browser, base: str, username: str) -> Page:
     page.get_by_label("Username").fill(username)
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("Screened")).to_be_visible(timeout=WAIT)
+    expect_home(page)
     wait_idle(page)
     return page
 
