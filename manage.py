@@ -211,6 +211,13 @@ def _report(report: object, ok_text: str) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from exports.listings import ListingOptions, build_listings_workbook
 
+    if args.what in ("casebook", "archive"):
+        from exports.bundles_cli import run_bundle_export
+
+        return run_bundle_export(
+            _workbench(args), _operator(), args.what, Path(args.out), args.subject or [],
+            bool(args.data_cut or args.audit), _subject_ids,
+        )  # fmt: skip
     if args.what != "listings":
         from exports.standards_cli import run_standards_export
 
@@ -282,10 +289,16 @@ def parser() -> argparse.ArgumentParser:
     rs.add_argument("--from", dest="source", required=True, help="the backup file")
     rs.add_argument("--reason", required=True, help="why (audited)")
     rs.set_defaults(func=cmd_restore)
-    ex = sub.add_parser("export", help="export listings, SDTM/ADaM (folder) or ODM (file)")
-    ex.add_argument("what", choices=["listings", "sdtm", "odm"])
+    ex = sub.add_parser(
+        "export",
+        help="export listings, SDTM/ADaM (folder), ODM (file), a casebook (PDF) or the site "
+        "archive (zip)",
+    )
+    ex.add_argument("what", choices=["listings", "sdtm", "odm", "casebook", "archive"])
     ex.add_argument("--out", required=True)
-    ex.add_argument("--subject", action="append", help="screening number (repeatable)")
+    ex.add_argument(
+        "--subject", action="append", help="screening number (repeatable; one for a casebook)"
+    )
     ex.add_argument("--data-cut", type=date.fromisoformat, help="YYYY-MM-DD")
     ex.add_argument("--audit", action="store_true", help="include the audit-trail sheet")
     ex.set_defaults(func=cmd_export)

@@ -13,7 +13,7 @@ from exports.standards import submission_zip
 from records.errors import PermissionDenied, ValidationFailed
 from records.permissions import allowed
 from records.subjects import subject_frame
-from ui import session
+from ui import bundles, session
 from ui.resources import workbench
 
 actor = session.require("export")
@@ -107,3 +107,7 @@ if package:
         mime="application/zip",
     )
     st.caption(f"SHA-256 {package.sha256}")
+
+st.divider()
+st.subheader("Site archive: casebooks, listings, audit trail, ODM")
+bundles.site_archive_panel(wb, actor)

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from records.visits import calendar
-from ui import navigation, session, signing
+from ui import bundles, navigation, session, signing
 from ui.capture import subject_panels
 from ui.resources import workbench
 from ui.selection import current_subject
@@ -27,9 +27,11 @@ if subject.status_reason:
     st.caption(f"Status since {subject.status_date or '—'}: {subject.status_reason}")
 subject_panels.links(actor.role)
 rows = calendar(wb, subject.id)
-visits_tab, eligibility_tab, status_tab, signatures_tab = st.tabs(
-    ["Visits", "Eligibility", "Status and visits", "Signatures"]
+visits_tab, eligibility_tab, status_tab, signatures_tab, casebook_tab = st.tabs(
+    ["Visits", "Eligibility", "Status and visits", "Signatures", "Casebook"]
 )
+with casebook_tab:
+    bundles.casebook_panel(wb, actor, subject.id)
 with signatures_tab:
     st.subheader("Casebook signature")
     signing.panel(wb, actor, subject.id, None)

@@ -78,6 +78,16 @@ def build_listings_workbook(wb: Workbench, actor: Actor, options: ListingOptions
 
 def build_listings_export(wb: Workbench, actor: Actor, options: ListingOptions) -> ListingsExport:
     """Check permission and options, read one snapshot, write the workbook, audit the export."""
+    export = unlogged_listings_export(wb, actor, options)
+    _audit(wb, actor, options, export.file_name, export.sheets)
+    return export
+
+
+def unlogged_listings_export(
+    wb: Workbench, actor: Actor, options: ListingOptions
+) -> ListingsExport:
+    """The workbook without its audit row: for a bundle (the site archive) that logs itself
+    once, so the audit chain does not move while the bundle is being made."""
     require(actor, "export")
     if options.include_audit:
         require(actor, "read_audit")
@@ -90,7 +100,6 @@ def build_listings_export(wb: Workbench, actor: Actor, options: ListingOptions) 
     stamp = _Stamp(actor, exported_at, snapshot.database_status, options, snapshot.anchor)
     content, results = _write(wb.study, list(snapshot.sheets), stamp)
     file_name = listings_file_name(wb.study, options.data_cut)
-    _audit(wb, actor, options, file_name, results)
     return ListingsExport(content, file_name, results, exported_at)
 
 

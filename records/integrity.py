@@ -82,7 +82,11 @@ def read_anchor(path: Path) -> ChainHead:
         return _head_of_database(path)
     if data.startswith(b"PK"):
         with zipfile.ZipFile(path) as book:
-            data = b"".join(book.read(n) for n in book.namelist() if n.endswith(".xml"))
+            names = book.namelist()
+            if "manifest.json" in names:  # a site archive: its manifest holds the anchor
+                data = book.read("manifest.json")
+            else:  # a workbook: the anchor is on its cover sheet
+                data = b"".join(book.read(n) for n in names if n.endswith(".xml"))
     content = data.decode("utf-8", errors="replace")
     try:
         manifest = json.loads(content)

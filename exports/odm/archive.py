@@ -123,13 +123,18 @@ def export_odm(
     wb: Workbench, actor: Actor, out: Path, signatures: Sequence[S.SignatureRecord] = ()
 ) -> int:
     """Write the ODM archive to `out` (audited with its digest); returns its size in bytes."""
-    from exports.odm.signed import signature_records
-
-    archive = read_archive(wb, actor)
-    signatures = signatures or signature_records(wb, archive)  # the visits' signatures (#11)
-    document = odm_document(wb.study, archive, signatures)
+    document = odm_bytes(wb, actor, signatures)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(document)
     digest = hashlib.sha256(document).hexdigest()
     audit_export(wb, actor, "odm", {"file": str(out), "sha256": digest, "bytes": len(document)})
     return len(document)
+
+
+def odm_bytes(wb: Workbench, actor: Actor, signatures: Sequence[S.SignatureRecord] = ()) -> bytes:
+    """The ODM archive as schema-checked bytes, not logged (the caller logs its export)."""
+    from exports.odm.signed import signature_records
+
+    archive = read_archive(wb, actor)
+    signatures = signatures or signature_records(wb, archive)  # the visits' signatures (#11)
+    return odm_document(wb.study, archive, signatures)

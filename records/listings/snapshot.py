@@ -50,6 +50,14 @@ def read_snapshot(
         return Snapshot((*listings, *companions), database_status(conn, src), anchor)
 
 
+def read_audit_trail(
+    engine: Engine, study: StudyDefinition, scope: Scope, audit: AuditRange
+) -> Listing:
+    """The audit-trail extract alone (read later in windows, up to the row fixed now)."""
+    with engine.connect() as conn, conn.begin():
+        return audit_trail(ListingSource(conn, study, scope), audit.date_from, audit.date_to)
+
+
 def _check_subjects(conn: Connection, subject_ids: tuple[int, ...] | None) -> None:
     if subject_ids is None:
         return

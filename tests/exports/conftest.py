@@ -6,6 +6,8 @@ Data go through the models and `unit_of_work`, so every row has its audit trail.
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -34,6 +36,7 @@ from models.db import make_engine, unit_of_work, upgrade
 from records.context import Workbench
 from scoring import bilag
 from study import load_study
+from tests.conftest import REPO_ROOT
 
 RICH_MARKUP = (  # cell XML smuggled in as text: must stay escaped, literal text
     '<r><t>a</t></r></is></c><c r="Z1"><f>HYPERLINK("http://x","x")</f></c>'
@@ -275,3 +278,14 @@ def empty_wb(tmp_path: Path) -> Iterator[Workbench]:
 def open_book(content: bytes) -> Any:
     """The workbook read back with openpyxl (values, panes and filters inspectable)."""
     return openpyxl.load_workbook(io.BytesIO(content))
+
+
+@pytest.fixture(scope="module")
+def cli_demo(tmp_path_factory, study) -> tuple[Workbench, str]:
+    """`manage.py demo`: the study, its accounts, and the PI's signatures with a correction."""
+    path: Path = tmp_path_factory.mktemp("cli_demo") / "demo.db"
+    url = f"sqlite:///{path}"
+    subprocess.run([sys.executable, "manage.py", "--db", url, "demo", "--subjects", "4"],
+                   cwd=REPO_ROOT, check=True, capture_output=True, timeout=600)  # fmt: skip
+    engine = make_engine(url)
+    return Workbench(engine, study), url

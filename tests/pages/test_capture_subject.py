@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from records.assessments import load_assessment, save_assessment
 from records.eligibility import eligibility_status
 from records.subjects import get_subject
@@ -103,3 +105,17 @@ def test_monitor_sees_the_subject_read_only(wb):
     assert not [s for s in at.selectbox if s.key == "add_visit_code"]
     labels = {link.label for link in at.get("page_link")}
     assert {"Adverse events", "Medications and steroids", "Medical and SLE history"} <= labels
+
+
+@pytest.mark.req("REQ-EXP-01")
+def test_casebook_tab_builds_the_pdf_for_exporting_roles_only(wb):
+    subject = screen(wb)
+    at = page(subject)
+    at.button(key="casebook_build").click().run()
+    assert not at.exception and not errors(at)
+    download = next(d for d in at.get("download_button") if "casebook" in d.proto.label)
+    assert download.proto.label.endswith("-001-001.pdf")
+    assert "Content SHA-256" in texts(at)
+    coordinator = page(subject, "coordinator")
+    assert not [b for b in coordinator.button if b.key == "casebook_build"]
+    assert "cannot export" in texts(coordinator)

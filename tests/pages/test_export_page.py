@@ -91,3 +91,24 @@ def test_data_manager_builds_the_submission_package_zip(demo_db):
     with engine.connect() as conn:
         audited = conn.scalar(text("SELECT count(*) FROM auditevent WHERE entity = 'sdtm'"))
     assert audited == 1
+
+
+@pytest.mark.req("REQ-EXP-04")
+def test_data_manager_builds_the_site_archive_and_investigator_is_told_why_not(demo_db):
+    import io
+    import json
+    import zipfile
+
+    at = _as("data_manager")
+    at.button(key="archive_build").click().run()
+    assert not at.exception and not at.error
+    download = next(d for d in at.get("download_button") if "site-archive" in d.proto.label)
+    assert "site-archive-LK-23-01.zip" in download.proto.label
+    content = at.session_state["site_archive"][1]
+    with zipfile.ZipFile(io.BytesIO(content)) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    assert manifest["subjects"] == 3 and manifest["created_by"].startswith("data_manager user")
+    assert sum(f["path"].startswith("casebooks/") for f in manifest["files"]) == 3
+    investigator = _as("investigator")
+    assert not [b for b in investigator.button if b.key == "archive_build"]
+    assert any("cannot make the archive" in c.value for c in investigator.caption)
