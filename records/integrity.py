@@ -73,7 +73,8 @@ def parse_anchor(value: str) -> ChainHead:
 
 
 def read_anchor(path: Path) -> ChainHead:
-    """The chain head kept in a backup file, a backup manifest, or an export (xlsx or text)."""
+    """The chain head kept in a backup file, a backup manifest, or an export (xlsx, casebook
+    PDF, site archive or text)."""
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"anchor file not found: {path}")
@@ -87,6 +88,9 @@ def read_anchor(path: Path) -> ChainHead:
                 data = book.read("manifest.json")
             else:  # a workbook: the anchor is on its cover sheet
                 data = b"".join(book.read(n) for n in names if n.endswith(".xml"))
+    if data.startswith(b"%PDF"):  # a casebook: the anchor is its Keywords entry
+        found = re.search(rb"/Keywords \((.*?)(?<!\\)\)", data)
+        data = found[1].replace(b"\\(", b"(").replace(b"\\)", b")") if found else b""
     content = data.decode("utf-8", errors="replace")
     try:
         manifest = json.loads(content)

@@ -37,6 +37,7 @@ class _Document(FPDF):
         self.set_author(book.extracted_by)
         self.set_creator(f"Lupus trial investigator workbench ({book.versions})")
         self.set_subject(f"Content SHA-256 {self.digest}")
+        self.set_keywords(book.anchor)  # uncompressed: `manage.py verify --anchor` reads it
 
     def header(self) -> None:
         b = self.book

@@ -25,7 +25,7 @@ from models.db import read_session
 from records.casebook import as_text, read_casebook
 from records.context import Workbench
 from records.errors import PermissionDenied
-from records.integrity import anchor_line
+from records.integrity import anchor_line, read_anchor
 from records.listings.model import Scope
 from records.listings.snapshot import read_snapshot
 from records.signatures import signatures_of
@@ -133,7 +133,7 @@ def test_audit_history_counts_every_row_and_lists_every_change(cli_demo):
     assert {"Record updated", "Signed"} & kinds or len(kinds) >= 2
 
 
-def test_pdf_header_footer_anchor_and_digest(cli_demo):
+def test_pdf_header_footer_anchor_and_digest(cli_demo, tmp_path):
     wb, _ = cli_demo
     subject_id = _signed_subject(wb)
     with wb.engine.connect() as conn:
@@ -149,6 +149,10 @@ def test_pdf_header_footer_anchor_and_digest(cli_demo):
     flat = _flat(text)
     assert _flat(before) in flat and export.book.content_sha256 in flat
     assert "Databasestatus:LIVE" in flat
+    out = tmp_path / export.file_name
+    out.write_bytes(export.content)
+    head = read_anchor(out)  # `manage.py verify --anchor casebook.pdf`
+    assert anchor_line(head) == before
     for s in signatures_of(wb, subject_id):
         assert _flat(s.printed_name) in flat and _flat(s.meaning) in flat
     with read_session(wb.engine) as session:
