@@ -35,7 +35,9 @@ Layout = Literal["table", "record"]
 SUBJECT_LISTINGS = ("16.2.1", "16.2.4.1", "16.2.4.2")
 EVENT_LISTINGS = ("16.2.7.1", "16.2.9.1", "16.2.9.2")
 REVIEW_LISTINGS = ("16.2.10.1", "16.2.10.2", "16.2.10.3")
-SKIPPED = ("16.2.7.2", "DD", "CL")  # AEs again by SOC; dictionary and codelists are workbook aids
+# AEs again by SOC; SLEDAI-2K and BILAG-2004 by visit are folded from their item listings, which
+# the casebook shows in full; the dictionary and codelists are workbook aids
+SKIPPED = ("16.2.7.2", "16.2.6.1", "16.2.6.2", "DD", "CL")
 WIDE = 10  # more columns than this print as one labelled record per row, not as a table
 
 

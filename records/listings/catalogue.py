@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from records.listings.activity import bilag_by_visit, bilag_detail, sledai_by_visit, sledai_items
 from records.listings.deviations import deviations
-from records.listings.efficacy import bilag, pga, sledai
+from records.listings.efficacy import pga
 from records.listings.labs import egfr_listing, lab_panel
 from records.listings.model import Listing, ListingSource, Scope
 from records.listings.observations import items_form, vital_signs
@@ -78,7 +79,8 @@ def catalogue(study: StudyDefinition) -> tuple[ListingFunction, ...]:
     """Every listing function in workbook order."""
     return (
         disposition, deviations, demographics, medical_history, dose_administration,
-        sledai, bilag, pga, response_status, promis29, rand36,
+        sledai_by_visit, sledai_items, bilag_by_visit, bilag_detail, pga, response_status,
+        promis29, rand36,
         ae_by_subject, ae_by_soc, *_labs(study),
         corticosteroids, concomitant_medications, vital_signs, *_item_forms(study),
         queries_listing, sdv_listing, signatures,

@@ -60,10 +60,10 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def sledai(src: ListingSource) -> Listing:
+def sledai(src: ListingSource, number: str) -> Listing:
     """SLEDAI-2K descriptors per visit with total, clinical SLEDAI and activity band."""
     info = catalogue(sledai_items.INSTRUMENT.items, SLEDAI_CODELISTS)
-    head = ("16.2.6.1", "L16.2.6.1 SLEDAI-2K", "SLEDAI-2K descriptors and totals", "RS")
+    head = (number, f"L{number} SLEDAI-2K items", "SLEDAI-2K descriptors and totals", "RS")
     return item_listing(src, head, forms_of(src, "SLEDAI2K"), info, _sledai_deriver(src))
 
 
@@ -101,7 +101,7 @@ def _sledai_deriver(src: ListingSource) -> Callable[..., list[DerivedValue]]:
     return derive
 
 
-def bilag(src: ListingSource) -> Listing:
+def bilag(src: ListingSource, number: str) -> Listing:
     """BILAG-2004 items, activity flags and domain grades, with numeric score and overall grade."""
     grades = {"choice": "BILAG2004_GRADE"}
     info = {
@@ -109,7 +109,7 @@ def bilag(src: ListingSource) -> Listing:
         **catalogue(bilag_items.ACTIVITY_FLAG_ITEMS, BILAG_CODELISTS, start=1),
         **catalogue(bilag_items.GRADE_ITEMS, grades, start=5000, step=1),
     }
-    head = ("16.2.6.2", "L16.2.6.2 BILAG-2004", "BILAG-2004 items and domain grades", "RS")
+    head = (number, f"L{number} BILAG items", "BILAG-2004 items and domain grades", "RS")
     return item_listing(src, head, forms_of(src, "BILAG2004"), info, _bilag_derive)
 
 

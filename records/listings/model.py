@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Select, select
 from models import Site, Subject, Visit
 from study.schema import StudyDefinition
 
+T = TypeVar("T")
 Kind = Literal["id", "text", "longtext", "code", "date", "datetime", "int", "float", "day"]
 Origin = Literal["collected", "derived", "assigned"]
 
@@ -100,6 +101,13 @@ class ListingSource:
 
     def __init__(self, conn: Connection, study: StudyDefinition, scope: Scope) -> None:
         self.conn, self.study, self.scope = conn, study, scope
+        self._built: dict[str, Any] = {}
+
+    def once(self, key: str, build: Callable[[], T]) -> T:
+        """Build a value once per export (a detail listing its summary is folded from)."""
+        if key not in self._built:
+            self._built[key] = build()
+        return cast(T, self._built[key])
 
     @cached_property
     def zone(self) -> ZoneInfo:

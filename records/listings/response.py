@@ -6,6 +6,7 @@ the export's connection for the subjects in scope and as known at the data cut.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -50,6 +51,9 @@ NOTES = (
     "that follow a withdrawal; the same cells as the app's response page",
     "SFI: Y = no flare vs the previous SLEDAI-2K visit; KDIGO: Y = complete or partial renal "
     "response vs baseline",
+    "Reasons are said once: SRI-5 to SRI-8 give what differs from SRI-4 of the same visit; "
+    "rules that did not fire are named together, rules that fired are described on every index "
+    "(the rules: spec/scoring.md §3.3, set in the study definition's [response_rules])",
 )
 _MEASURES = ("subject_id", "visit_id", "actual_date", "sledai", "pga", "prednisone_mg")
 
@@ -75,7 +79,40 @@ def response_status(src: ListingSource) -> Listing:
     frame["result_label"] = F.decode(frame, src, "result", "RESPONSE")
     frame["steroid_issues"] = frame["subject_id"].map(_issues_by_subject(derived.steroid_issues))
     frame = F.ordered(frame, [*C.VISIT_SORT, "index_order"])
+    frame["reasons"] = said_once(frame)
     return make_listing(src, head, COLUMNS, frame, "Dosed subjects", NOTES)
+
+
+NOT_FIRED = re.compile(r"^rule (\w+) \(.*\): not fired$")
+SAME_AS = "SRI-4"
+
+
+def said_once(frame: pd.DataFrame) -> list[str]:
+    """Each reason once (issue #15): rules that did not fire named in one phrase, and SRI-5…8
+    giving only what differs from SRI-4 of the same visit (the row above), which says the rest.
+
+    Rules that fired keep their description and record on every index: a reviewer reading one
+    index must see why it failed."""
+    out: list[str] = []
+    first: dict[tuple[int, int], list[str]] = {}
+    for row in frame.itertuples(index=False):
+        parts = _compact(str(row.reasons).split("; "))
+        key = (int(row.subject_id), int(row.visit_id))
+        if row.index == SAME_AS:
+            first[key] = parts
+        elif str(row.index).startswith("SRI-") and key in first:
+            shared = set(first[key])
+            own = [p for p in parts if p not in shared]
+            parts = [*own, f"other criteria and rules as {SAME_AS}"]
+        out.append("; ".join(parts))
+    return out
+
+
+def _compact(parts: list[str]) -> list[str]:
+    """Rules that did not fire as one phrase, in place of one sentence each."""
+    quiet = [m[1] for p in parts if (m := NOT_FIRED.match(p))]
+    kept = [p for p in parts if not NOT_FIRED.match(p)]
+    return [*kept, f"rules not fired: {', '.join(quiet)}"] if quiet else kept
 
 
 def _row(

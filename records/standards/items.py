@@ -23,8 +23,8 @@ from records.standards.source import (
 from records.standards.source import with_sequence as numbered
 
 INSTRUMENTS = {
-    "16.2.6.1": ("RS", "SLEDAI-2K", "SLEDAI2K", None),
-    "16.2.6.2": ("RS", "BILAG-2004", "BILAG2004", None),
+    "16.2.6.1.1": ("RS", "SLEDAI-2K", "SLEDAI2K", None),  # the item-level detail listings
+    "16.2.6.2.1": ("RS", "BILAG-2004", "BILAG2004", None),
     "16.2.6.3": ("RS", "PHYSICIAN GLOBAL ASSESSMENT", "PGA", None),
     "16.2.6.5": ("QS", "PROMIS-29 V2.1", "PROMIS29", "-P7D"),
     "16.2.6.6": ("QS", "RAND-36", "RAND36", "-P4W"),

@@ -116,7 +116,7 @@ def test_row_counts_match_the_database(tables, study_wb):
     }
     for sheet, sql in expected.items():
         assert len(tables[sheet].rows) == _count(study_wb, sql), sheet
-    items = tables["L16.2.6.2 BILAG-2004"]
+    items = tables["L16.2.6.2.1 BILAG items"]
     collected = [r for r, d in zip(items.rows, items.column("Derived"), strict=True) if d is None]
     sql = (
         "SELECT count(*) FROM assessmentitem i JOIN assessment a ON a.id = i.assessment_id "
@@ -169,7 +169,7 @@ def test_coded_columns_carry_their_decode(tables):
     assert checked > 50
     ae = tables["L16.2.7.1 AE by subject"]
     assert set(ae.column("Severity (decode)")) == {"Mild", "Moderate", "Severe"}
-    sledai = tables["L16.2.6.1 SLEDAI-2K"]
+    sledai = tables["L16.2.6.1.1 SLEDAI-2K items"]
     pairs = set(zip(sledai.column("Result"), sledai.column("Result (decode)"), strict=True))
     assert {("Y", "Present"), ("N", "Absent")} <= pairs
 
@@ -209,7 +209,7 @@ def test_injection_payloads_are_literal_and_no_formula_is_stored(book, tables, e
 
 
 def test_derived_values_come_from_scoring(tables):
-    sledai = tables["L16.2.6.1 SLEDAI-2K"]
+    sledai = tables["L16.2.6.1.1 SLEDAI-2K items"]
     totals = [r for r in sledai.rows if r[sledai.labels.index("Parameter code")] == "S2KTOT"]
     assert [r[sledai.labels.index("Numeric result")] for r in totals] == [12, 2]
     egfr = tables["L16.2.8.8 eGFR"]
@@ -222,6 +222,38 @@ def test_derived_values_come_from_scoring(tables):
             for r in v6}["SRI-4"] == "Y"  # fmt: skip
     teae = tables["L16.2.7.1 AE by subject"].column("Treatment-emergent")
     assert teae == ["N", "Y", "Y", "Y"]
+
+
+def test_disease_activity_is_one_row_per_visit_folded_from_its_detail(tables):
+    """Issue #15: SLEDAI-2K and BILAG-2004 read by visit (descriptors present and totals); every
+    item, absent ones included, stays in the detail listing the summary is folded from."""
+    detail = tables["L16.2.6.1.1 SLEDAI-2K items"]
+    code, result = detail.labels.index("Parameter code"), detail.labels.index("Result")
+    by_visit = tables["L16.2.6.1 SLEDAI-2K"]
+    assert len(by_visit.rows) == len({(r[0], r[1]) for r in detail.rows})
+    assert by_visit.column("SLEDAI-2K total") == [12, 2, None]
+    assert by_visit.column("Form status") == ["complete", "complete", "not_done"]
+    present = by_visit.column("Descriptors present")
+    ticked = [r for r in detail.rows if r[result] == "Y" and r[code] not in ("S2KTOT", "CSLEDAI")]
+    assert sum(len(p.split("; ")) for p in present if p) == len(ticked)
+    assert "Absent" not in " ".join(p for p in present if p)
+    bilag = tables["L16.2.6.2 BILAG-2004"]
+    grades = [lab for lab in bilag.labels if lab.endswith(" grade") and lab != "Overall grade"]
+    assert len(grades) == 9 and len(bilag.rows) < len(tables["L16.2.6.2.1 BILAG items"].rows) / 20
+    scores = bilag.column("BILAG-2004 numeric score (0–108)")
+    assert all(isinstance(s, int) and 0 <= s <= 108 for s in scores)
+
+
+def test_each_reason_is_said_once(tables):
+    """SRI-5..8 say only what differs from SRI-4 of the same visit; quiet rules named together."""
+    response = tables["L16.2.6.4 Response"]
+    index, reasons = response.labels.index("Index"), response.labels.index("Reasons")
+    for row in response.rows:
+        text = row[reasons] or ""
+        assert ": not fired" not in text
+        if row[index] in ("SRI-5", "SRI-6", "SRI-7", "SRI-8"):
+            assert text.endswith("other criteria and rules as SRI-4"), text
+            assert "rules not fired" not in text
 
 
 def test_deviations_list_windows_missed_visits_and_eligibility(tables):
