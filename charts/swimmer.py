@@ -41,3 +41,83 @@ def ae_swimmer(lanes: pd.DataFrame, lane: str = "subject", domain: Domain | None
     lanes_n = max(frame[lane].nunique(), 1)
     title = "Adverse events (diamond: serious, triangle: ongoing)"
     return layer.properties(width=WIDTH, height=min(24 * lanes_n, 900), title=title)
+
+
+DAY = "Study day (day 1 = dose)"
+LANE_PX = 26
+"""Height of one subject lane: every subject number fits, so no lane label is ever dropped."""
+TIMING = ("treatment-emergent", "pre-dose", "after the TEAE window")
+"""How an event's onset relates to the dose (spec/scoring.md §9.5), for marking non-TEAEs."""
+
+
+def event_timing(lanes: pd.DataFrame) -> pd.Series:
+    """treatment-emergent (the TEAE flag), pre-dose (onset before day 1), or after the window."""
+    emergent = lanes["teae"].astype(bool)
+    before = lanes["onset_day"] < 1
+    labels = [
+        TIMING[0] if e else TIMING[1] if b else TIMING[2]
+        for e, b in zip(emergent, before, strict=True)
+    ]
+    return pd.Series(labels, index=lanes.index, dtype=object)
+
+
+def _lane_axis(subjects: list[str]) -> alt.Y:
+    axis = alt.Axis(labelOverlap=False, labelLimit=0, labelFontSize=11)
+    scale = alt.Scale(domain=subjects)
+    return alt.Y("subject:N", title="Subject", scale=scale, sort=subjects, axis=axis)
+
+
+def safety_swimmer(lanes: pd.DataFrame, follow_up: pd.DataFrame, pre_dose: bool = False) -> Figure:
+    """One labelled lane per dosed subject: time on study as a grey bar (day 1 to the last study
+    day), its AEs on top coloured by severity. Treatment-emergent events only, unless `pre_dose`:
+    then the others are drawn too, faded and dashed, and named in the legend."""
+    events = lanes.assign(timing=event_timing(lanes), bar_end=lanes["end_day"] + 1)
+    if not pre_dose:
+        events = events[events["timing"] == TIMING[0]]
+    subjects = sorted(set(follow_up["subject"]) | set(events["subject"]))
+    stay = follow_up.assign(bar_end=follow_up["end_day"] + 1)
+    domain = day_domain([stay, events], ("start_day", "bar_end", "onset_day"))
+    y = _lane_axis(subjects)
+    study = (
+        alt.Chart(stay)
+        .mark_bar(height=6, color="#d9d9d9")
+        .encode(
+            x=x_axis(domain, "start_day", DAY),
+            x2="bar_end:Q",
+            y=y,
+            tooltip=["subject:N", "status:N", alt.Tooltip("end_day:Q", title="last study day")],
+        )
+    )
+    base = alt.Chart(events)
+    shown = [t for t in TIMING if t in set(events["timing"])] or [TIMING[0]]
+    timing = alt.Scale(domain=list(TIMING), range=[1.0, 0.35, 0.35])
+    tooltip = ["subject:N", "label:N", "onset_day:Q", "end_day:Q", "severity:N", "grade:Q"]
+    bars = base.mark_bar(height=14, stroke="black", strokeWidth=0.5).encode(
+        x=x_axis(domain, "onset_day", DAY),
+        x2="bar_end:Q",
+        y=y,
+        color=alt.Color("severity:N", scale=severity_scale(), title="Severity"),
+        opacity=alt.Opacity("timing:N", scale=timing, legend=None),
+        strokeDash=alt.StrokeDash(
+            "timing:N",
+            scale=alt.Scale(domain=list(TIMING), range=[[1, 0], [4, 2], [4, 2]]),
+            title="Onset",
+            legend=alt.Legend(values=shown, symbolType="square", symbolFillColor="#cccccc"),
+        ),
+        tooltip=[*tooltip, "timing:N", "serious:N", "ongoing:N"],
+    )
+    serious = base.transform_filter(alt.datum.serious).mark_point(
+        shape="diamond", filled=True, size=90, color="black"
+    )
+    ongoing = base.transform_filter(alt.datum.ongoing).mark_point(
+        shape="triangle-right", filled=True, size=80, color="black"
+    )
+    layer = alt.layer(
+        study,
+        bars,
+        serious.encode(x=x_axis(domain, "onset_day", DAY), y=y, tooltip=tooltip),
+        ongoing.encode(x=x_axis(domain, "bar_end", DAY), y=y, tooltip=tooltip),
+    )
+    title = "Adverse events by subject (grey: time on study; diamond: serious; triangle: ongoing)"
+    sized = layer.properties(width=WIDTH, height=alt.Step(LANE_PX), title=title)
+    return sized.configure_legend(labelLimit=0, titleLimit=0)

@@ -23,7 +23,7 @@ import streamlit as st
 
 from charts.casebook import casebook_chart
 from charts.spaghetti import spaghetti
-from charts.swimmer import ae_swimmer
+from charts.swimmer import safety_swimmer
 from models.db import database_url
 from records.changes import change_counter
 from records.context import Workbench
@@ -249,10 +249,14 @@ def casebook_spec(k: Key, subject_id: int, panels: tuple[str, ...]) -> ChartSpec
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def swimmer_spec(k: Key) -> ChartSpecs | None:
-    """Every dosed subject's AEs as swimmer lanes; None without AEs."""
-    lanes = timeline.ae_lanes(_outcomes(k).data)
-    return None if lanes.empty else prepare(ae_swimmer(lanes, "subject"))
+def swimmer_spec(k: Key, pre_dose: bool = False) -> ChartSpecs | None:
+    """One lane per dosed subject: time on study and its TEAEs (with `pre_dose`, the other
+    events marked); None before anyone is dosed."""
+    data = _outcomes(k).data
+    stay = timeline.follow_up(data)
+    if stay.empty:
+        return None
+    return prepare(safety_swimmer(timeline.ae_lanes(data), stay, pre_dose))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

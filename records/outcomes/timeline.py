@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -99,6 +100,35 @@ def ae_lanes(data: StudyData, subject_ids: Iterable[int] | None = None) -> pd.Da
         )  # fmt: skip
     columns = ["subject", "sequence", "label", "onset_day", "end_day", "ongoing"]
     return pd.DataFrame(rows, columns=[*columns, "severity", "grade", "serious", "teae"])
+
+
+ONGOING = "dosed"
+"""The subject status of a dosed subject still in follow-up (records.subjects)."""
+
+
+def follow_up(data: StudyData) -> pd.DataFrame:
+    """Each dosed subject's time on study: day 1 to the last study day known.
+
+    In follow-up: to today (the data cut when one is set, `cut.as_of`); after completion,
+    early termination, loss or death: to the later of the status date and the last visit done.
+    Never past today. Columns: subject, status, start_day (1), end_day.
+    """
+    dosed = data.subjects[data.subjects["dose_date"].notna()]
+    visits = data.visits.dropna(subset=["actual_date"])
+    last = visits.groupby("subject_id")["actual_date"].max()
+    rows = []
+    for s in dosed.itertuples(index=False):
+        end = data.today
+        if s.status != ONGOING:
+            known = [_as_date(d) for d in (s.status_date, last.get(s.subject_id)) if not missing(d)]
+            end = min(max(known), data.today) if known else data.today
+        rows.append((s.subject, s.status, 1, max(study_day(end, _as_date(s.dose_date)), 1)))
+    columns = ["subject", "status", "start_day", "end_day"]
+    return pd.DataFrame(rows, columns=columns).sort_values("subject", ignore_index=True)
+
+
+def _as_date(value: Any) -> date:
+    return date.fromisoformat(str(value)[:10])
 
 
 def visit_marks(rows: pd.DataFrame) -> pd.DataFrame:

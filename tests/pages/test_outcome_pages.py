@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from charts.swimmer import LANE_PX
 from demo import build_demo
 from demo.events import INVESTIGATOR
 from models.db import make_engine, upgrade
@@ -121,6 +123,33 @@ def test_safety_page_matches_the_teae_summary(demo, expected):
     pd.testing.assert_frame_equal(_frame(at, list(soc.columns)), soc, check_dtype=False)
     _view(at, "safety_view", "Adverse events by subject")
     assert len(_charts(at)) == 1  # the AE swimmer
+
+
+def _spec(chart: object) -> dict:
+    return json.loads(chart.proto.spec)  # type: ignore[attr-defined]
+
+
+def _lanes(spec: dict) -> list[str]:
+    return spec["layer"][0]["encoding"]["y"]["scale"]["domain"]
+
+
+def test_safety_swimmer_has_a_labelled_lane_per_dosed_subject(demo, expected):
+    at = _open("safety.py", "monitor")
+    _view(at, "safety_view", "Adverse events by subject")
+    dosed = expected.data.subjects.dropna(subset=["dose_date"])["subject"].tolist()
+    (chart,) = _charts(at)
+    spec = _spec(chart)
+    assert _lanes(spec) == sorted(dosed)
+    assert spec["height"] == {"step": LANE_PX}
+    dash = spec["layer"][1]["encoding"]["strokeDash"]
+    assert dash["legend"]["values"] == ["treatment-emergent"]  # TEAEs only by default
+    lanes = timeline.ae_lanes(expected.data)
+    assert (~lanes["teae"]).any()  # the demo has a pre-dose event to hide
+    at.checkbox(key="swimmer_pre_dose").check().run()
+    (chart,) = _charts(at)
+    assert _lanes(_spec(chart)) == sorted(dosed)
+    dash = _spec(chart)["layer"][1]["encoding"]["strokeDash"]
+    assert dash["legend"]["values"] == ["treatment-emergent", "pre-dose"]
 
 
 def test_efficacy_page_matches_endpoint_and_change_summary(demo, expected):

@@ -12,7 +12,7 @@ from records.changes import change_counter
 from records.outcomes import dashboard, efficacy, safety, timeline
 from records.outcomes.catalogue import n_pct
 from records.outcomes.snapshot import Outcomes, build_outcomes
-from tests.records.test_outcomes_data import DAY1, Trial, built_outcomes
+from tests.records.test_outcomes_data import DAY1, TODAY, Trial, built_outcomes
 
 
 @pytest.fixture(scope="module")
@@ -177,3 +177,12 @@ def test_every_summary_of_an_empty_study(wb):
     assert efficacy.bilag_grades(o.measures, o.baseline).empty
     counts = dict(efficacy.sri_endpoint(o.responses, o.study, 0).counts.to_numpy())
     assert counts["Responders"] == "0 (—)"
+
+
+def test_follow_up_runs_from_day_1_to_today_or_the_last_day_on_study(built):
+    o, _ = built
+    stay = timeline.follow_up(o.data).set_index("subject")
+    assert list(stay.index) == ["001-001", "001-002"]  # dosed subjects only, C was not dosed
+    assert stay.loc["001-001", "end_day"] == (TODAY - DAY1).days + 1  # in follow-up: to today
+    assert stay.loc["001-002", "end_day"] == 20  # withdrew on day 20
+    assert set(stay["start_day"]) == {1}
