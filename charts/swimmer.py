@@ -6,6 +6,8 @@ A bar covers its end day (drawn to end day + 1), so a one-day event stays visibl
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import pandas as pd
 
@@ -14,10 +16,15 @@ from charts.timeline import WIDTH, Domain, Figure, day_domain, x_axis
 
 
 def ae_swimmer(lanes: pd.DataFrame, lane: str = "subject", domain: Domain | None = None) -> Figure:
-    """One lane per `lane` value (subject, or AE label for one subject's timeline)."""
+    """One lane per `lane` value (subject, or AE label for one subject's timeline); events that
+    are not treatment-emergent (pre-dose) are drawn faded with a dashed outline."""
     frame = lanes.assign(bar_end=lanes["end_day"] + 1)
+    if "teae" in frame:
+        frame = frame.assign(timing=event_timing(frame))
     domain = domain or day_domain([frame], ("onset_day", "bar_end"))
-    y = alt.Y(f"{lane}:N", title=None, sort=alt.SortField("onset_day"))
+    axis = alt.Axis(labelOverlap=False, labelLimit=0)
+    title = "Event" if lane == "label" else "Subject"
+    y = alt.Y(f"{lane}:N", title=title, sort=alt.SortField("onset_day"), axis=axis)
     base = alt.Chart(frame)
     tooltip = ["label:N", "onset_day:Q", "end_day:Q", "severity:N", "grade:Q", "serious:N"]
     bars = base.mark_bar(height=10).encode(
@@ -27,6 +34,8 @@ def ae_swimmer(lanes: pd.DataFrame, lane: str = "subject", domain: Domain | None
         color=alt.Color("severity:N", scale=severity_scale(), title="Severity"),
         tooltip=[*tooltip, "ongoing:N"],
     )
+    if "timing" in frame:
+        bars = bars.encode(**_timing_channels(frame["timing"]))
     serious = base.transform_filter(alt.datum.serious).mark_point(
         shape="diamond", filled=True, size=90, color="black"
     )
@@ -41,6 +50,21 @@ def ae_swimmer(lanes: pd.DataFrame, lane: str = "subject", domain: Domain | None
     lanes_n = max(frame[lane].nunique(), 1)
     title = "Adverse events (diamond: serious, triangle: ongoing)"
     return layer.properties(width=WIDTH, height=min(24 * lanes_n, 900), title=title)
+
+
+def _timing_channels(timing: pd.Series) -> dict[str, Any]:
+    """Opacity and dash by onset timing: TEAEs solid, the others faded and dashed."""
+    shown = [t for t in TIMING if t in set(timing)] or [TIMING[0]]
+    legend = alt.Legend(values=shown, symbolType="square", symbolFillColor="#cccccc")
+    dashes = alt.Scale(domain=list(TIMING), range=[[1, 0], [4, 2], [4, 2]])
+    return {
+        "opacity": alt.Opacity(
+            "timing:N", scale=alt.Scale(domain=list(TIMING), range=[1.0, 0.35, 0.35]), legend=None
+        ),
+        "strokeDash": alt.StrokeDash("timing:N", scale=dashes, title="Onset", legend=legend),
+        "stroke": alt.value("black"),
+        "strokeWidth": alt.value(0.5),
+    }
 
 
 DAY = "Study day (day 1 = dose)"
@@ -89,22 +113,14 @@ def safety_swimmer(lanes: pd.DataFrame, follow_up: pd.DataFrame, pre_dose: bool 
         )
     )
     base = alt.Chart(events)
-    shown = [t for t in TIMING if t in set(events["timing"])] or [TIMING[0]]
-    timing = alt.Scale(domain=list(TIMING), range=[1.0, 0.35, 0.35])
     tooltip = ["subject:N", "label:N", "onset_day:Q", "end_day:Q", "severity:N", "grade:Q"]
-    bars = base.mark_bar(height=14, stroke="black", strokeWidth=0.5).encode(
+    bars = base.mark_bar(height=14).encode(
         x=x_axis(domain, "onset_day", DAY),
         x2="bar_end:Q",
         y=y,
         color=alt.Color("severity:N", scale=severity_scale(), title="Severity"),
-        opacity=alt.Opacity("timing:N", scale=timing, legend=None),
-        strokeDash=alt.StrokeDash(
-            "timing:N",
-            scale=alt.Scale(domain=list(TIMING), range=[[1, 0], [4, 2], [4, 2]]),
-            title="Onset",
-            legend=alt.Legend(values=shown, symbolType="square", symbolFillColor="#cccccc"),
-        ),
         tooltip=[*tooltip, "timing:N", "serious:N", "ongoing:N"],
+        **_timing_channels(events["timing"]),
     )
     serious = base.transform_filter(alt.datum.serious).mark_point(
         shape="diamond", filled=True, size=90, color="black"

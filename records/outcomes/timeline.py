@@ -6,9 +6,10 @@ their earliest possible day; an ongoing AE runs to the subject's last visit (the
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -179,6 +180,8 @@ class Casebook:
     pulses: pd.DataFrame
     lanes: pd.DataFrame
     marks: pd.DataFrame
+    units: Mapping[str, str] = field(default_factory=dict)
+    """Measure key → the unit shown (lab units from the study definition), for axis titles."""
 
 
 def casebook(outcomes: Outcomes, subject_id: int) -> Casebook:
@@ -199,4 +202,5 @@ def casebook(outcomes: Outcomes, subject_id: int) -> Casebook:
         pulses=pulses,
         lanes=ae_lanes(outcomes.data, [subject_id]),
         marks=visit_marks(rows),
+        units=MappingProxyType({m.key: m.unit_in(outcomes.study) for m in MEASURES}),
     )
