@@ -33,7 +33,26 @@ cols[1].metric("Dosed", dosed, help=f"Planned: {info.planned_subjects}")
 cols[2].metric("In follow-up", counts["dosed"])
 cols[3].metric("Completed", counts["completed"])
 cols[4].metric("Early termination", counts["early_termination"])
-st.dataframe(cache.status_table(k), hide_index=True)
+
+charts = cache.headline_charts_of(k, info.planned_subjects)
+HEADLINES = (
+    (charts.enrolment, "enrolment", "No subject screened yet."),
+    (charts.sledai, "sledai_change", "No SLEDAI-2K after baseline yet."),
+    (charts.responders, "sri4_by_visit", "No visit evaluated for SRI-4 yet."),
+    (charts.teae, "teae_severity", "No treatment-emergent adverse event."),
+)
+for column, (figure, name, empty) in zip(st.columns(2) * 2, HEADLINES, strict=True):
+    with column:
+        if figure is None:
+            st.info(empty)
+        else:
+            st.vega_lite_chart(figure.display, key=f"headline_{name}")
+st.caption(
+    "SLEDAI-2K and SRI-4 on observed values (no imputation); SRI-4 is counted over subjects "
+    "evaluable at the visit. Details, tables and CSV on Efficacy and Safety."
+)
+with st.expander("Subjects by status"):
+    st.dataframe(cache.status_table(k), hide_index=True)
 waiting = Counter(q.status for q in list_queries(wb, states=("open", "answered")))
 st.caption(
     f"Data queries: {waiting['open']} open (waiting on the site), {waiting['answered']} "

@@ -21,13 +21,14 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
+from charts import headline as headline_charts
 from charts.casebook import casebook_chart
 from charts.spaghetti import spaghetti
 from charts.swimmer import safety_swimmer
 from models.db import database_url
 from records.changes import change_counter
 from records.context import Workbench
-from records.outcomes import efficacy, safety, timeline
+from records.outcomes import efficacy, headline, safety, timeline
 from records.outcomes.catalogue import MEASURES
 from records.outcomes.dashboard import Dashboard, study_dashboard
 from records.outcomes.explain import explanation_markdown, status_grid
@@ -264,3 +265,32 @@ def spaghetti_spec(k: Key, measure: str, title: str, unit: str) -> ChartSpecs:
     """One measure over study days for every subject, with the visit means."""
     values = timeline.cohort_values(_outcomes(k).measures, measure)
     return prepare(spaghetti(values, title, unit))
+
+
+@dataclass(frozen=True)
+class Headline:
+    """Home's headline charts for a sponsor, prepared once per data change."""
+
+    enrolment: ChartSpecs
+    sledai: ChartSpecs | None
+    responders: ChartSpecs | None
+    teae: ChartSpecs
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def headline_charts_of(k: Key, planned: int | None) -> Headline:
+    """Enrolment over time, SLEDAI-2K change and SRI-4 responders by visit, TEAEs by severity
+    (None where nothing has been evaluated yet)."""
+    o = _outcomes(k)
+    change = headline.sledai_change(o.measures)
+    responders = headline.responders_by_visit(o.responses)
+    return Headline(
+        enrolment=prepare(
+            headline_charts.enrolment_chart(headline.enrolment_over_time(o.data), planned)
+        ),
+        sledai=None if change.empty else prepare(headline_charts.change_chart(change)),
+        responders=None
+        if responders.empty
+        else prepare(headline_charts.responders_chart(responders)),
+        teae=prepare(headline_charts.teae_chart(headline.teae_by_severity(o.data), o.safety_n)),
+    )

@@ -94,6 +94,27 @@ def test_each_outcome_page_renders_for_a_monitor(demo, page):
     assert at.title and not at.error
 
 
+def test_home_shows_the_four_headline_charts_first(demo, expected):
+    at = _open("home.py", "monitor")
+    charts = _charts(at)
+    assert len(charts) == 4 and not at.info
+    specs = {_title(_spec(chart)): _spec(chart) for chart in charts}
+    assert set(specs) == {
+        "Enrolment over time",
+        "SLEDAI-2K change from baseline",
+        "SRI-4 responders by visit",
+        "Treatment-emergent AEs",
+    }
+    teae = specs["Treatment-emergent AEs"]["layer"][0]["encoding"]["x"]["title"]
+    assert teae == f"Subjects (of N = {expected.safety_n} dosed)"
+    assert [e.label for e in at.expander][:1] == ["Subjects by status"]  # the table, folded
+
+
+def _title(spec: dict) -> str:
+    title = spec["title"]
+    return title["text"] if isinstance(title, dict) else title
+
+
 def test_home_dashboard_matches_records(demo, expected):
     at = _open("home.py")
     board = dashboard.study_dashboard(expected)
