@@ -82,8 +82,14 @@ elif view == "Forms outstanding":
     if st.toggle("List each outstanding form", key="outstanding_detail"):
         downloads.table(cache.dashboard_table(k, "outstanding"), "forms-outstanding", "outstanding")
 else:
-    st.caption("Days from the visit date to the first save of each form (site time zone).")
-    if not len(cache.dashboard_table(k, "lags")):
-        st.info("No form entered for a dated visit yet.")
+    bulk = cache.bulk_entries(k)
+    st.caption(
+        "Days from the visit date to the first save of each form in the app (site time zone). "
+        f"Left out: {bulk} form(s) first saved by a bulk load (command line, demo builder, "
+        "import; audit origin other than the app), whose save time is when the load ran, "
+        "not when the site entered the visit."
+    )
+    if not cache.site_entries(k):
+        st.info("No form entered in the app for a dated visit yet.")
     else:
         downloads.table(cache.dashboard_table(k, "lag_summary"), "entry-lag-summary", "lag")

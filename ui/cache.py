@@ -103,6 +103,19 @@ def dashboard_table(k: Key, name: str) -> Table:
     return _shown(getattr(_dashboard(k), name))
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def bulk_entries(k: Key) -> int:
+    """Forms first saved by a bulk load (left out of the entry lag)."""
+    return _dashboard(k).bulk_entries
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def site_entries(k: Key) -> int:
+    """Forms first saved in the app (the ones the entry lag measures)."""
+    lags = _dashboard(k).lags
+    return int((~lags["bulk"]).sum())
+
+
 @dataclass(frozen=True)
 class SafetyView:
     """TEAE incidence and TEAEs by SOC/PT over the safety set N, with the table notes."""

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pandas as pd
 import pytest
 
+from models.audit import Actor
 from records.changes import change_counter
 from records.outcomes import dashboard, efficacy, headline, safety, timeline
 from records.outcomes.catalogue import n_pct
@@ -217,3 +218,17 @@ def test_headline_teaes_by_worst_severity(built):
     assert frame["events"].sum() == len(teae)  # the pre-dose AE is not counted
     assert frame["subjects"].sum() == teae["subject_id"].nunique()
     assert frame.loc["SEVERE", "subjects"] == 1
+
+
+def test_entry_lag_leaves_bulk_loads_out_and_counts_them(built, wb):
+    o, _ = built
+    assert not dashboard.entry_lag(o.data, o.measures, o.study)["bulk"].any()  # typed in the app
+    loader = Actor(None, "demo.investigator", "Ivy Investigator", "investigator", origin="cli")
+    trial = Trial(wb, loader)
+    subject = trial.subject("002-001")
+    trial.dose(subject)
+    trial.activity(trial.visit_id(subject, "V1"), present=("arthritis",), pga="1.00")
+    board = dashboard.study_dashboard(build_outcomes(wb, TODAY))
+    assert len(board.lags) > 0 and board.lags["bulk"].all()
+    assert board.bulk_entries == len(board.lags)
+    assert board.lag_summary.empty  # nothing typed at the site: no lag to report
