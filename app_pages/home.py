@@ -42,11 +42,11 @@ HEADLINES = (
     (charts.teae, "teae_severity", "No treatment-emergent adverse event."),
 )
 for column, (figure, name, empty) in zip(st.columns(2) * 2, HEADLINES, strict=True):
-    with column:
+    with column, st.container(key=f"headline_{name}"):
         if figure is None:
             st.info(empty)
         else:
-            st.vega_lite_chart(figure.display, key=f"headline_{name}")
+            st.vega_lite_chart(figure.display, key=f"headline_{name}_chart")
 st.caption(
     "SLEDAI-2K and SRI-4 on observed values (no imputation); SRI-4 is counted over subjects "
     "evaluable at the visit. Details, tables and CSV on Efficacy and Safety."

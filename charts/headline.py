@@ -14,15 +14,17 @@ from charts.palette import SEVERITIES, SEVERITY_COLOURS
 from records.outcomes.headline import NOT_GRADED, STAGES
 
 WIDTH = 300
-HEIGHT = 190
+HEIGHT = 140
 STAGE_COLOURS = ("#9ecae1", "#08519c")
 
 
 def _sized(chart: alt.TopLevelMixin, title: str, subtitle: str = "") -> alt.TopLevelMixin:
+    """Plot size, title, whole legends; width fits the column (fit-x) while the height stays
+    the plot's own, so titles and axes are not squeezed into it (Streamlit's default `fit`)."""
     heading = alt.TitleParams(title, subtitle=subtitle) if subtitle else title
-    return chart.properties(width=WIDTH, height=HEIGHT, title=heading).configure_legend(
-        labelLimit=0, titleLimit=0, orient="top"
-    )
+    fit_x = alt.AutoSizeParams(type="fit-x", contains="padding")
+    sized = chart.properties(width=WIDTH, height=HEIGHT, title=heading, autosize=fit_x)
+    return sized.configure_legend(labelLimit=0, titleLimit=0, orient="top-left")
 
 
 def enrolment_chart(frame: pd.DataFrame, planned: int | None = None) -> alt.TopLevelMixin:

@@ -27,6 +27,7 @@ def test_enrolment_is_cumulative_steps_with_the_planned_rule():
     assert lines["encoding"]["color"]["scale"]["domain"] == ["Screened", "Dosed"]
     assert rule["encoding"]["y"]["field"] == "planned"
     assert spec["config"]["legend"]["labelLimit"] == 0
+    assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}  # height not squeezed
 
 
 def test_change_chart_orders_visits_and_shows_n():
