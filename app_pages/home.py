@@ -33,7 +33,26 @@ cols[1].metric("Dosed", dosed, help=f"Planned: {info.planned_subjects}")
 cols[2].metric("In follow-up", counts["dosed"])
 cols[3].metric("Completed", counts["completed"])
 cols[4].metric("Early termination", counts["early_termination"])
-st.dataframe(cache.status_table(k), hide_index=True)
+
+charts = cache.headline_charts_of(k, info.planned_subjects)
+HEADLINES = (
+    (charts.enrolment, "enrolment", "No subject screened yet."),
+    (charts.sledai, "sledai_change", "No SLEDAI-2K after baseline yet."),
+    (charts.responders, "sri4_by_visit", "No visit evaluated for SRI-4 yet."),
+    (charts.teae, "teae_severity", "No treatment-emergent adverse event."),
+)
+for column, (figure, name, empty) in zip(st.columns(2) * 2, HEADLINES, strict=True):
+    with column, st.container(key=f"headline_{name}"):
+        if figure is None:
+            st.info(empty)
+        else:
+            st.vega_lite_chart(figure.display, key=f"headline_{name}_chart")
+st.caption(
+    "SLEDAI-2K and SRI-4 on observed values (no imputation); SRI-4 is counted over subjects "
+    "evaluable at the visit. Details, tables and CSV on Efficacy and Safety."
+)
+with st.expander("Subjects by status"):
+    st.dataframe(cache.status_table(k), hide_index=True)
 waiting = Counter(q.status for q in list_queries(wb, states=("open", "answered")))
 st.caption(
     f"Data queries: {waiting['open']} open (waiting on the site), {waiting['answered']} "
@@ -63,8 +82,14 @@ elif view == "Forms outstanding":
     if st.toggle("List each outstanding form", key="outstanding_detail"):
         downloads.table(cache.dashboard_table(k, "outstanding"), "forms-outstanding", "outstanding")
 else:
-    st.caption("Days from the visit date to the first save of each form (site time zone).")
-    if not len(cache.dashboard_table(k, "lags")):
-        st.info("No form entered for a dated visit yet.")
+    bulk = cache.bulk_entries(k)
+    st.caption(
+        "Days from the visit date to the first save of each form in the app (site time zone). "
+        f"Left out: {bulk} form(s) first saved by a bulk load (command line, demo builder, "
+        "import; audit origin other than the app), whose save time is when the load ran, "
+        "not when the site entered the visit."
+    )
+    if not cache.site_entries(k):
+        st.info("No form entered in the app for a dated visit yet.")
     else:
         downloads.table(cache.dashboard_table(k, "lag_summary"), "entry-lag-summary", "lag")

@@ -29,8 +29,18 @@ elif view == "By SOC and PT":
     else:
         downloads.table(summary.by_term, "teae-by-soc-pt", "teae_soc")
 else:
-    figure = cache.swimmer_spec(k)
+    st.caption(
+        "One lane per dosed subject, labelled with its screening number: the grey bar is the "
+        "time on study (day 1 = dose, to the last visit or today while in follow-up); bars are "
+        "adverse events from onset to end, coloured by severity."
+    )
+    pre_dose = st.checkbox(
+        "Also show events that are not treatment-emergent (faded, dashed outline)",
+        key="swimmer_pre_dose",
+        help="Pre-dose events (onset before day 1) and events after the TEAE window.",
+    )
+    figure = cache.swimmer_spec(k, pre_dose)
     if figure is None:
-        st.info("No adverse event with a dated onset for a dosed subject.")
+        st.info("No subject has been dosed yet.")
     else:
         downloads.chart(figure, "ae-swimmer", "swimmer")

@@ -7,7 +7,7 @@ complete renal response, §7.3). Panels without data are left out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -21,16 +21,34 @@ PANELS = (
     "Visits", "SLEDAI-2K", "BILAG grades", "BILAG score", "PGA", "Prednisone", "eGFR", "UPCR",
     "Complement C3/C4", "Anti-dsDNA", "PROMIS-29", "RAND-36", "Adverse events",
 )  # fmt: skip
-_LINES: dict[str, tuple[str, Callable[[str], bool]]] = {
-    "BILAG score": ("BILAG-2004 numeric score (lower is better)", lambda k: k == "bilag_score"),
-    "PGA": ("Physician global assessment (0–3)", lambda k: k == "pga"),
-    "eGFR": ("eGFR, CKD-EPI 2021 (mL/min/1.73 m²)", lambda k: k == "egfr"),
-    "UPCR": ("UPCR (g/g)", lambda k: k == "upcr"),
-    "Complement C3/C4": ("Complement C3 and C4", lambda k: k in ("c3", "c4")),
-    "Anti-dsDNA": ("Anti-dsDNA", lambda k: k == "dsdna"),
-    "PROMIS-29": ("PROMIS-29 T-scores", lambda k: k.startswith("promis_")),
-    "RAND-36": ("RAND-36 scales (0–100)", lambda k: k.startswith("rand36_")),
-}
+_LINES: dict[str, tuple[str, str, str, Callable[[str], bool]]] = {
+    # panel: (title, y-axis title, measure whose unit it shows, which measures)
+    "BILAG score": (
+        "BILAG-2004 numeric score (lower is better)", "Score", "bilag_score",
+        lambda k: k == "bilag_score",
+    ),
+    "PGA": ("Physician global assessment", "PGA", "pga", lambda k: k == "pga"),
+    "eGFR": ("eGFR, CKD-EPI 2021", "", "egfr", lambda k: k == "egfr"),
+    "UPCR": ("UPCR: urine protein/creatinine ratio", "UPCR", "upcr", lambda k: k == "upcr"),
+    "Complement C3/C4": ("Complement C3 and C4", "C3, C4", "c3", lambda k: k in ("c3", "c4")),
+    "Anti-dsDNA": ("Anti-dsDNA", "Anti-dsDNA", "dsdna", lambda k: k == "dsdna"),
+    "PROMIS-29": (
+        "PROMIS-29 T-scores", "Score", "promis_physical_function",
+        lambda k: k.startswith("promis_"),
+    ),
+    "RAND-36": (
+        "RAND-36 scales", "Score", "rand36_physical_functioning",
+        lambda k: k.startswith("rand36_"),
+    ),
+}  # fmt: skip
+
+
+def y_title(name: str, units: Mapping[str, str]) -> str:
+    """The panel's y-axis title with its unit, e.g. "UPCR (g/g)", or the unit alone where the
+    name would not fit a short panel (eGFR)."""
+    _, label, key, _ = _LINES[name]
+    unit = units.get(key, "")
+    return f"{label} ({unit})" if label and unit else label or unit
 
 
 def _rules(name: str, protocol: ProtocolSettings) -> list[tuple[float, str]]:
@@ -65,9 +83,11 @@ def _panel(book: Any, name: str, domain: t.Domain, protocol: ProtocolSettings) -
         )
     if name == "Adverse events":
         return None if book.lanes.empty else ae_swimmer(book.lanes, "label", domain)
-    title, wanted = _LINES[name]
+    title, _, _, wanted = _LINES[name]
     rows = long[long["key"].map(wanted)] if not long.empty else long
-    return None if rows.empty else t.measure_panel(rows, domain, title, _rules(name, protocol))
+    if rows.empty:
+        return None
+    return t.measure_panel(rows, domain, title, _rules(name, protocol), y_title(name, book.units))
 
 
 def casebook_chart(

@@ -67,27 +67,29 @@ def visit_strip(marks: pd.DataFrame, domain: Domain) -> Figure:
 def sledai_panel(long: pd.DataFrame, domain: Domain) -> Figure:
     """SLEDAI-2K total and clinical SLEDAI over protocol activity bands (spec §1.4, §1.5)."""
     top = max(float(long["value"].max()) if not long.empty else 0.0, 10.0) + 2
+    y = alt.Y("y:Q", title="Score (0–105)", scale=alt.Scale(domain=[0, top], nice=False))
     bands = (
         alt.Chart(sledai_bands(top))
         .mark_rect(opacity=0.6)
         .encode(
-            y=alt.Y("y:Q", title="Score", scale=alt.Scale(domain=[0, top], nice=False)),
+            y=y,
             y2="y2:Q",
             color=alt.Color("band:N", scale=band_scale(), title="Activity band"),
         )
     )
-    lines = measure_lines(long, domain)
+    lines = measure_lines(long, domain, "Score (0–105)")
     return _panel(alt.layer(bands, lines).resolve_scale(color="independent"), "SLEDAI-2K")
 
 
-def measure_lines(long: pd.DataFrame, domain: Domain) -> alt.Chart:
-    """Lines with points per measure (long frame: study_day, value, measure, visit)."""
+def measure_lines(long: pd.DataFrame, domain: Domain, y_title: str | None = None) -> alt.Chart:
+    """Lines with points per measure (long frame: study_day, value, measure, visit); the y
+    title names the unit."""
     chart: alt.Chart = (
         alt.Chart(long)
         .mark_line(point=True)
         .encode(
             x=x_axis(domain),
-            y=alt.Y("value:Q", title=None),
+            y=alt.Y("value:Q", title=y_title),
             color=alt.Color("measure:N", title=None),
             tooltip=["visit:N", "study_day:Q", "measure:N", alt.Tooltip("value:Q", format=".4~g")],
         )
@@ -96,10 +98,15 @@ def measure_lines(long: pd.DataFrame, domain: Domain) -> alt.Chart:
 
 
 def measure_panel(
-    long: pd.DataFrame, domain: Domain, title: str, rules: Sequence[tuple[float, str]] = ()
+    long: pd.DataFrame,
+    domain: Domain,
+    title: str,
+    rules: Sequence[tuple[float, str]] = (),
+    y_title: str | None = None,
 ) -> Figure:
-    """A line panel with optional horizontal threshold rules (value, label)."""
-    layers: list[alt.Chart] = [measure_lines(long, domain)]
+    """A line panel with optional horizontal threshold rules (value, label); `y_title` carries
+    the unit (e.g. "UPCR (g/g)")."""
+    layers: list[alt.Chart] = [measure_lines(long, domain, y_title)]
     if rules:
         frame = pd.DataFrame(rules, columns=["threshold", "label"])
         rule = alt.Chart(frame).mark_rule(strokeDash=[4, 4], color="#666666")
@@ -114,9 +121,9 @@ def bilag_heatmap(cells: pd.DataFrame, domain: Domain) -> Figure:
     half = {d: min([6.0] + [abs(d - o) / 2 for o in days if o != d]) for d in days}
     frame["x0"] = frame["study_day"] - frame["study_day"].map(half)
     frame["x1"] = frame["study_day"] + frame["study_day"].map(half)
-    y = alt.Y("domain:N", sort=list(DOMAINS), title=None, axis=alt.Axis(labelOverlap=False))
+    y = alt.Y("domain:N", sort=list(DOMAINS), title="Domain", axis=alt.Axis(labelOverlap=False))
     base = alt.Chart(frame)
-    rects = base.mark_rect(stroke="white").encode(
+    rects = base.mark_rect(stroke="white", clip=True).encode(
         x=x_axis(domain, "x0"),
         x2="x1:Q",
         y=y,
@@ -137,7 +144,7 @@ def prednisone_panel(
         .mark_line(interpolate="step-after")
         .encode(
             x=x_axis(domain),
-            y=alt.Y("prednisone_mg:Q", title="mg/day"),
+            y=alt.Y("prednisone_mg:Q", title="Prednisone-equivalent (mg/day)"),
             tooltip=["study_day:Q", alt.Tooltip("prednisone_mg:Q", format=".4~g")],
         )
     )
@@ -151,7 +158,9 @@ def prednisone_panel(
 
 
 def subject_timeline(panels: Sequence[Figure]) -> Figure:
-    """Stack panels; x shared, colour legends kept apart."""
+    """Stack panels on one shared study-day x scale (every panel carries the same explicit
+    domain), colour legends kept apart and never truncated (labelLimit/titleLimit 0)."""
     stacked: Figure = alt.vconcat(*cast(Any, panels), spacing=18)
-    resolved: Figure = stacked.resolve_scale(color="independent")
-    return resolved
+    resolved: Figure = stacked.resolve_scale(x="shared", color="independent")
+    legends: Figure = resolved.configure_legend(labelLimit=0, titleLimit=0)
+    return legends

@@ -21,13 +21,14 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
+from charts import headline as headline_charts
 from charts.casebook import casebook_chart
 from charts.spaghetti import spaghetti
-from charts.swimmer import ae_swimmer
+from charts.swimmer import safety_swimmer
 from models.db import database_url
 from records.changes import change_counter
 from records.context import Workbench
-from records.outcomes import efficacy, safety, timeline
+from records.outcomes import efficacy, headline, safety, timeline
 from records.outcomes.catalogue import MEASURES
 from records.outcomes.dashboard import Dashboard, study_dashboard
 from records.outcomes.explain import explanation_markdown, status_grid
@@ -100,6 +101,19 @@ def _dashboard(k: Key) -> Dashboard:
 def dashboard_table(k: Key, name: str) -> Table:
     """One dashboard table: funnel, compliance, grid, outstanding, lags or lag_summary."""
     return _shown(getattr(_dashboard(k), name))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def bulk_entries(k: Key) -> int:
+    """Forms first saved by a bulk load (left out of the entry lag)."""
+    return _dashboard(k).bulk_entries
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def site_entries(k: Key) -> int:
+    """Forms first saved in the app (the ones the entry lag measures)."""
+    lags = _dashboard(k).lags
+    return int((~lags["bulk"]).sum())
 
 
 @dataclass(frozen=True)
@@ -249,10 +263,14 @@ def casebook_spec(k: Key, subject_id: int, panels: tuple[str, ...]) -> ChartSpec
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def swimmer_spec(k: Key) -> ChartSpecs | None:
-    """Every dosed subject's AEs as swimmer lanes; None without AEs."""
-    lanes = timeline.ae_lanes(_outcomes(k).data)
-    return None if lanes.empty else prepare(ae_swimmer(lanes, "subject"))
+def swimmer_spec(k: Key, pre_dose: bool = False) -> ChartSpecs | None:
+    """One lane per dosed subject: time on study and its TEAEs (with `pre_dose`, the other
+    events marked); None before anyone is dosed."""
+    data = _outcomes(k).data
+    stay = timeline.follow_up(data)
+    if stay.empty:
+        return None
+    return prepare(safety_swimmer(timeline.ae_lanes(data), stay, pre_dose))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -260,3 +278,32 @@ def spaghetti_spec(k: Key, measure: str, title: str, unit: str) -> ChartSpecs:
     """One measure over study days for every subject, with the visit means."""
     values = timeline.cohort_values(_outcomes(k).measures, measure)
     return prepare(spaghetti(values, title, unit))
+
+
+@dataclass(frozen=True)
+class Headline:
+    """Home's headline charts for a sponsor, prepared once per data change."""
+
+    enrolment: ChartSpecs
+    sledai: ChartSpecs | None
+    responders: ChartSpecs | None
+    teae: ChartSpecs
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def headline_charts_of(k: Key, planned: int | None) -> Headline:
+    """Enrolment over time, SLEDAI-2K change and SRI-4 responders by visit, TEAEs by severity
+    (None where nothing has been evaluated yet)."""
+    o = _outcomes(k)
+    change = headline.sledai_change(o.measures)
+    responders = headline.responders_by_visit(o.responses)
+    return Headline(
+        enrolment=prepare(
+            headline_charts.enrolment_chart(headline.enrolment_over_time(o.data), planned)
+        ),
+        sledai=None if change.empty else prepare(headline_charts.change_chart(change)),
+        responders=None
+        if responders.empty
+        else prepare(headline_charts.responders_chart(responders)),
+        teae=prepare(headline_charts.teae_chart(headline.teae_by_severity(o.data), o.safety_n)),
+    )

@@ -20,6 +20,8 @@ from records.outcomes.source import StudyData
 from study.schema import StudyDefinition
 
 RESOLVED_FORM_STATES = ("complete", "not_done")
+SITE_ORIGIN = "ui"
+"""Audit origin of a save typed into the app; anything else (cli, system) is a bulk load."""
 _COMPLIANCE = ("done", "out of window", "due", "overdue", "missed")
 NOT_EXPECTED = "not expected (left the study)"
 """Scheduled visits after a withdrawal, loss to follow-up or death: never overdue (§3.3 (d))."""
@@ -110,7 +112,9 @@ def _local_date(stamp: str, zone: ZoneInfo) -> object:
 
 
 def entry_lag(data: StudyData, measures: pd.DataFrame, study: StudyDefinition) -> pd.DataFrame:
-    """Days from each visit's date to the first save of each of its forms (site-local dates)."""
+    """Days from each visit's date to the first save of each of its forms (site-local dates);
+    `bulk` marks a first save not typed in the app (origin cli/system: the demo builder, an
+    import), whose timestamp says when the batch ran, not when the site entered the visit."""
     zone = ZoneInfo(study.site.timezone)
     visits = measures[["visit_id", "subject", "visit", "actual_date"]].dropna(
         subset=["actual_date"]
@@ -121,7 +125,8 @@ def entry_lag(data: StudyData, measures: pd.DataFrame, study: StudyDefinition) -
         (entered - done).days
         for entered, done in zip(rows["entered_on"], rows["actual_date"], strict=True)
     ]
-    columns = ["subject", "visit", "form_code", "actual_date", "entered_on", "lag_days"]
+    rows["bulk"] = rows["origin"] != SITE_ORIGIN
+    columns = ["subject", "visit", "form_code", "actual_date", "entered_on", "lag_days", "bulk"]
     return rows[columns].sort_values(["subject", "visit", "form_code"]).reset_index(drop=True)
 
 
@@ -159,6 +164,8 @@ class Dashboard:
     grid: pd.DataFrame
     lags: pd.DataFrame
     lag_summary: pd.DataFrame
+    bulk_entries: int
+    """Forms whose first save was a bulk load, left out of the lag summary."""
 
 
 def study_dashboard(outcomes: Outcomes) -> Dashboard:
@@ -172,5 +179,6 @@ def study_dashboard(outcomes: Outcomes) -> Dashboard:
         outstanding=missing.drop(columns=["visit_order"]),
         grid=outstanding_grid(o.measures, missing),
         lags=lags,
-        lag_summary=lag_summary(lags),
+        lag_summary=lag_summary(lags[~lags["bulk"]]),
+        bulk_entries=int(lags["bulk"].sum()),
     )

@@ -188,25 +188,27 @@ def _weights(conn: Connection) -> pd.DataFrame:
 
 
 def _entries(conn: Connection, wb: Workbench) -> pd.DataFrame:
-    """First audit create time of each form entered at a visit (for the data-entry lag)."""
+    """First audit create time of each form entered at a visit, and the origin of that first
+    save (ui: typed at the site; cli/system: a bulk load such as the demo builder), for the
+    data-entry lag."""
     ev, lb = AuditEvent.__table__, LabResult.__table__  # type: ignore[attr-defined]
     created = (ev.c.action == "create", ev.c.field == "visit_id", ev.c.visit_id.is_not(None))
     first = func.min(ev.c.ts_utc).label("entered_utc")
     forms = (
-        select(ev.c.visit_id, ev.c.form.label("key"), first)
+        select(ev.c.visit_id, ev.c.form.label("key"), ev.c.origin, first)
         .where(ev.c.entity == "assessment", *created)
-        .group_by(ev.c.visit_id, ev.c.form)
+        .group_by(ev.c.visit_id, ev.c.form, ev.c.origin)
     )
     panels = (
-        select(ev.c.visit_id, lb.c.panel.label("key"), first)
+        select(ev.c.visit_id, lb.c.panel.label("key"), ev.c.origin, first)
         .join(lb, lb.c.id == ev.c.record_id)
         .where(ev.c.entity == "labresult", *created)
-        .group_by(ev.c.visit_id, lb.c.panel)
+        .group_by(ev.c.visit_id, lb.c.panel, ev.c.origin)
     )
     others = (
-        select(ev.c.visit_id, ev.c.entity.label("key"), first)
+        select(ev.c.visit_id, ev.c.entity.label("key"), ev.c.origin, first)
         .where(ev.c.entity.in_(("vitalsign", "doseadministration")), *created)
-        .group_by(ev.c.visit_id, ev.c.entity)
+        .group_by(ev.c.visit_id, ev.c.entity, ev.c.origin)
     )
     code_of: dict[str | None, str | None] = {
         f.panel: f.code for f in wb.study.forms if f.kind == "labs"
@@ -215,7 +217,8 @@ def _entries(conn: Connection, wb: Workbench) -> pd.DataFrame:
     parts = [_read(conn, forms), _read(conn, panels).replace({"key": code_of})]
     parts.append(_read(conn, others).replace({"key": code_of}))
     frame = pd.concat(parts, ignore_index=True).rename(columns={"key": "form_code"})
-    return frame.dropna(subset=["form_code"]).reset_index(drop=True)
+    frame = frame.dropna(subset=["form_code"]).sort_values("entered_utc", kind="stable")
+    return frame.drop_duplicates(["visit_id", "form_code"]).reset_index(drop=True)
 
 
 def _first_form(wb: Workbench, kind: str) -> str | None:

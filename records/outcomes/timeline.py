@@ -6,8 +6,10 @@ their earliest possible day; an ongoing AE runs to the subject's last visit (the
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -101,6 +103,35 @@ def ae_lanes(data: StudyData, subject_ids: Iterable[int] | None = None) -> pd.Da
     return pd.DataFrame(rows, columns=[*columns, "severity", "grade", "serious", "teae"])
 
 
+ONGOING = "dosed"
+"""The subject status of a dosed subject still in follow-up (records.subjects)."""
+
+
+def follow_up(data: StudyData) -> pd.DataFrame:
+    """Each dosed subject's time on study: day 1 to the last study day known.
+
+    In follow-up: to today (the data cut when one is set, `cut.as_of`); after completion,
+    early termination, loss or death: to the later of the status date and the last visit done.
+    Never past today. Columns: subject, status, start_day (1), end_day.
+    """
+    dosed = data.subjects[data.subjects["dose_date"].notna()]
+    visits = data.visits.dropna(subset=["actual_date"])
+    last = visits.groupby("subject_id")["actual_date"].max()
+    rows = []
+    for s in dosed.itertuples(index=False):
+        end = data.today
+        if s.status != ONGOING:
+            known = [_as_date(d) for d in (s.status_date, last.get(s.subject_id)) if not missing(d)]
+            end = min(max(known), data.today) if known else data.today
+        rows.append((s.subject, s.status, 1, max(study_day(end, _as_date(s.dose_date)), 1)))
+    columns = ["subject", "status", "start_day", "end_day"]
+    return pd.DataFrame(rows, columns=columns).sort_values("subject", ignore_index=True)
+
+
+def _as_date(value: Any) -> date:
+    return date.fromisoformat(str(value)[:10])
+
+
 def visit_marks(rows: pd.DataFrame) -> pd.DataFrame:
     """Visit markers: actual study day, target day, and whether the visit was in its window."""
     marks = rows[["visit", "study_day", "target_day", "out_of_window"]].copy()
@@ -149,6 +180,8 @@ class Casebook:
     pulses: pd.DataFrame
     lanes: pd.DataFrame
     marks: pd.DataFrame
+    units: Mapping[str, str] = field(default_factory=dict)
+    """Measure key → the unit shown (lab units from the study definition), for axis titles."""
 
 
 def casebook(outcomes: Outcomes, subject_id: int) -> Casebook:
@@ -169,4 +202,5 @@ def casebook(outcomes: Outcomes, subject_id: int) -> Casebook:
         pulses=pulses,
         lanes=ae_lanes(outcomes.data, [subject_id]),
         marks=visit_marks(rows),
+        units=MappingProxyType({m.key: m.unit_in(outcomes.study) for m in MEASURES}),
     )

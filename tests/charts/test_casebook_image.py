@@ -22,6 +22,7 @@ def _book(**frames: pd.DataFrame) -> SimpleNamespace:
         "pulses": pd.DataFrame(columns=["study_day", "prednisone_mg"]),
         "lanes": pd.DataFrame(columns=["label", "onset_day", "end_day"]),
         "marks": pd.DataFrame(columns=["visit", "study_day", "target_day", "window"]),
+        "units": {"upcr": "g/g", "pga": "0–3"},
     }
     return SimpleNamespace(**{**empty, **frames})
 
@@ -64,3 +65,39 @@ def test_spec_has_no_row_limit():
                         "measure": "PGA"})  # fmt: skip
     spec = vega_lite_spec(casebook_chart(_book(measures=big), PROTOCOL, ["PGA"]))
     assert sum(len(v) for v in spec["datasets"].values()) >= 6000
+
+
+def test_panels_share_one_study_day_axis_with_units_on_y_and_whole_legends():
+    spec = casebook_chart(_book(measures=_measures()), PROTOCOL).to_dict()
+    assert spec["resolve"]["scale"]["x"] == "shared"
+    domains = {
+        tuple(layer["encoding"]["x"]["scale"]["domain"])
+        for panel in spec["vconcat"]
+        for layer in panel["layer"]
+        if "x" in layer["encoding"]
+    }
+    assert domains == {(-1.0, 16.0)}  # one explicit domain in every panel: days -1 … 16
+    y_titles = {p["title"]: p["layer"][0]["encoding"]["y"]["title"] for p in spec["vconcat"]}
+    assert y_titles["UPCR: urine protein/creatinine ratio"] == "UPCR (g/g)"
+    assert y_titles["Physician global assessment"] == "PGA (0–3)"
+    assert y_titles["SLEDAI-2K"] == "Score (0–105)"
+    assert spec["config"]["legend"] == {"labelLimit": 0, "titleLimit": 0}
+
+
+def test_a_pre_dose_event_is_marked_on_the_subject_timeline():
+    lanes = pd.DataFrame(
+        {
+            "label": ["AE 1: Rash before dosing", "AE 2: Fever"],
+            "onset_day": [-4, 5],
+            "end_day": [-2, 6],
+            "ongoing": [False, False],
+            "severity": ["MILD", "MILD"],
+            "grade": [1, 1],
+            "serious": [False, False],
+            "teae": [False, True],
+        }
+    )
+    spec = casebook_chart(_book(lanes=lanes), PROTOCOL, ["Adverse events"]).to_dict()
+    bars = spec["vconcat"][0]["layer"][0]
+    assert bars["encoding"]["strokeDash"]["legend"]["values"] == ["treatment-emergent", "pre-dose"]
+    assert bars["encoding"]["y"]["axis"]["labelLimit"] == 0

@@ -6,7 +6,7 @@ import pandas as pd
 
 from charts.palette import SEVERITIES, SEVERITY_COLOURS
 from charts.spaghetti import spaghetti, visit_means
-from charts.swimmer import ae_swimmer
+from charts.swimmer import LANE_PX, TIMING, ae_swimmer, event_timing, safety_swimmer
 
 
 def _lanes() -> pd.DataFrame:
@@ -82,3 +82,80 @@ def test_spaghetti_draws_one_line_per_subject_and_a_mean_line():
         mean["encoding"]["x"]["field"] == "target_day" and mean["encoding"]["y"]["field"] == "mean"
     )
     assert spec["title"] == "SLEDAI-2K"
+
+
+def _cohort() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Three dosed subjects; 002 has no AE, 003 only a pre-dose one; 001 has two TEAEs."""
+    lanes = pd.DataFrame(
+        {
+            "subject": ["001", "001", "003"],
+            "sequence": [1, 2, 1],
+            "label": ["AE 1: Headache", "AE 2: Fever", "AE 1: Rash before dosing"],
+            "onset_day": [3, 40, -6],
+            "end_day": [3, 45, -2],
+            "ongoing": [False, False, False],
+            "severity": ["MILD", "SEVERE", "MILD"],
+            "grade": [1, 3, 1],
+            "serious": [False, True, False],
+            "teae": [True, True, False],
+        }
+    )
+    stay = pd.DataFrame(
+        {
+            "subject": ["001", "002", "003"],
+            "status": ["completed", "dosed", "early_termination"],
+            "start_day": [1, 1, 1],
+            "end_day": [168, 90, 30],
+        }
+    )
+    return lanes, stay
+
+
+def _datasets(spec: dict) -> list[pd.DataFrame]:
+    return [pd.DataFrame(rows) for rows in spec["datasets"].values()]
+
+
+def test_safety_swimmer_labels_every_dosed_subject_lane():
+    lanes, stay = _cohort()
+    spec = safety_swimmer(lanes, stay).to_dict()
+    layers = spec["layer"]
+    for layer in layers:
+        y = layer["encoding"]["y"]
+        assert y["field"] == "subject" and y["scale"]["domain"] == ["001", "002", "003"]
+        assert y["axis"]["labelOverlap"] is False and y["axis"]["labelLimit"] == 0
+    assert spec["height"] == {"step": LANE_PX}  # a fixed height per lane: no label dropped
+    x = layers[1]["encoding"]["x"]
+    assert x["title"] == "Study day (day 1 = dose)"
+    assert x["scale"]["domain"][0] < 1 and x["scale"]["domain"][1] >= 169
+
+
+def test_safety_swimmer_draws_follow_up_and_teaes_only_by_default():
+    lanes, stay = _cohort()
+    spec = safety_swimmer(lanes, stay).to_dict()
+    follow, bars = spec["layer"][:2]
+    assert bars["encoding"]["color"]["field"] == "severity"
+    assert follow["encoding"]["x"]["field"] == "start_day"
+    assert follow["encoding"]["x2"]["field"] == "bar_end"
+    frames = _datasets(spec)
+    stays = next(f for f in frames if "status" in f)
+    assert stays["bar_end"].tolist() == [169, 91, 31]
+    events = next(f for f in frames if "label" in f)
+    assert events["label"].tolist() == ["AE 1: Headache", "AE 2: Fever"]  # pre-dose left out
+    assert set(events["timing"]) == {"treatment-emergent"}
+
+
+def test_safety_swimmer_marks_pre_dose_events_when_asked():
+    lanes, stay = _cohort()
+    spec = safety_swimmer(lanes, stay, pre_dose=True).to_dict()
+    bars = spec["layer"][1]
+    events = next(f for f in _datasets(spec) if "label" in f)
+    assert events.set_index("label").loc["AE 1: Rash before dosing", "timing"] == "pre-dose"
+    dash = bars["encoding"]["strokeDash"]
+    assert dash["field"] == "timing" and dash["legend"]["values"] == list(TIMING[:2])
+    assert bars["encoding"]["opacity"]["scale"]["range"][1] < 1  # faded
+    assert spec["config"]["legend"] == {"labelLimit": 0, "titleLimit": 0}
+
+
+def test_event_timing_distinguishes_pre_dose_from_after_the_window():
+    frame = pd.DataFrame({"teae": [True, False, False, True], "onset_day": [5, -3, 200, -1]})
+    assert event_timing(frame).tolist() == [TIMING[0], TIMING[1], TIMING[2], TIMING[0]]

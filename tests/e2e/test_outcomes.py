@@ -14,6 +14,8 @@ from study import load_study
 from tests.e2e.conftest import screenshot, wait_idle
 
 PASSWORD = "a long enough password"
+FOLD = 1080
+"""A full-HD browser window: the headline charts must fit in its first screenful."""
 
 
 def _demo_db(tmp_path: Path) -> str:
@@ -26,14 +28,16 @@ def _demo_db(tmp_path: Path) -> str:
     )
     values = {"username": "ivy", "full_name": "Ivy Investigator", "role": "investigator"}
     auth.create_user(engine, auth.actor_for(admin), {**values, "password": PASSWORD})
+    values = {"username": "mo", "full_name": "Mo Monitor", "role": "monitor"}
+    auth.create_user(engine, auth.actor_for(admin), {**values, "password": PASSWORD})
     engine.dispose()
     return url
 
 
-def _sign_in(page: Page, url: str) -> None:
+def _sign_in(page: Page, url: str, username: str = "ivy") -> None:
     page.goto(url)
     wait_idle(page)
-    page.get_by_label("Username").fill("ivy")
+    page.get_by_label("Username").fill(username)
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("Study dashboard")).to_be_visible(timeout=30_000)
@@ -44,7 +48,7 @@ def test_timeline_and_response_table(tmp_path: Path, start_server, page: Page):
     _sign_in(page, server.url)
     wait_idle(page)
     expect(page.locator(".st-key-funnel_csv")).to_be_visible(timeout=30_000)
-    expect(page.locator("[data-testid='stDataFrame']").nth(1)).to_be_visible()
+    expect(page.locator("[data-testid='stDataFrame']:visible").first).to_be_visible()
     screenshot(page, "outcomes-home-dashboard")
 
     page.get_by_role("link", name="Subject timeline").click()
@@ -73,3 +77,24 @@ def test_timeline_and_response_table(tmp_path: Path, start_server, page: Page):
     download.value.save_as(csv)
     header = csv.read_text(encoding="utf-8-sig").splitlines()[0]
     assert header.startswith("subject,V5,V6,V7")  # SRI-4, subject × visit
+
+
+def test_sponsor_home_shows_the_headline_charts_above_the_fold(
+    tmp_path: Path, start_server, page: Page
+):
+    """The sponsor's monitor opens Home: four drawn charts in the first screenful, the status
+    table folded away."""
+    server = start_server(_demo_db(tmp_path))
+    page.set_viewport_size({"width": 1400, "height": FOLD})
+    _sign_in(page, server.url, "mo")
+    wait_idle(page)
+    for name in ("enrolment", "sledai_change", "sri4_by_visit", "teae_severity"):
+        chart = page.locator(f".st-key-headline_{name}")
+        expect(chart).to_be_visible(timeout=30_000)
+        expect(chart.locator("canvas, svg").first).to_be_visible(timeout=30_000)
+        box = chart.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= FOLD, name  # above the fold
+    charts = page.locator("[data-testid='stVegaLiteChart']")
+    expect(charts).to_have_count(4)
+    expect(page.get_by_text("Subjects by status")).to_be_visible()
+    screenshot(page, "sponsor-home-headline-charts")

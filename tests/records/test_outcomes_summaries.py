@@ -8,11 +8,12 @@ from collections.abc import Iterator
 import pandas as pd
 import pytest
 
+from models.audit import Actor
 from records.changes import change_counter
-from records.outcomes import dashboard, efficacy, safety, timeline
+from records.outcomes import dashboard, efficacy, headline, safety, timeline
 from records.outcomes.catalogue import n_pct
 from records.outcomes.snapshot import Outcomes, build_outcomes
-from tests.records.test_outcomes_data import DAY1, Trial, built_outcomes
+from tests.records.test_outcomes_data import DAY1, TODAY, Trial, built_outcomes
 
 
 @pytest.fixture(scope="module")
@@ -177,3 +178,57 @@ def test_every_summary_of_an_empty_study(wb):
     assert efficacy.bilag_grades(o.measures, o.baseline).empty
     counts = dict(efficacy.sri_endpoint(o.responses, o.study, 0).counts.to_numpy())
     assert counts["Responders"] == "0 (—)"
+
+
+def test_follow_up_runs_from_day_1_to_today_or_the_last_day_on_study(built):
+    o, _ = built
+    stay = timeline.follow_up(o.data).set_index("subject")
+    assert list(stay.index) == ["001-001", "001-002"]  # dosed subjects only, C was not dosed
+    assert stay.loc["001-001", "end_day"] == (TODAY - DAY1).days + 1  # in follow-up: to today
+    assert stay.loc["001-002", "end_day"] == 20  # withdrew on day 20
+    assert set(stay["start_day"]) == {1}
+
+
+def test_headline_enrolment_is_cumulative_by_stage(built):
+    o, _ = built
+    frame = headline.enrolment_over_time(o.data)
+    screened = frame[frame["stage"] == "Screened"]["subjects"].tolist()
+    dosed = frame[frame["stage"] == "Dosed"]["subjects"].tolist()
+    assert screened[-1] == 3 and dosed[-1] == 2  # A, B dosed; C screened only
+    assert screened == sorted(screened) and dosed == sorted(dosed)
+
+
+def test_headline_sledai_change_and_responders_by_visit(built):
+    o, _ = built
+    change = headline.sledai_change(o.measures).set_index("visit")
+    assert change.loc["V5", "n"] == 1 and change.loc["V5", "mean"] == -6  # A: 8 → 2
+    table = headline.responders_by_visit(o.responses).set_index("visit")
+    labels = o.responses.frame.groupby("visit")["SRI-4"].value_counts()
+    for visit, row in table.iterrows():
+        counts = labels[visit]
+        assert row["responders"] == counts.get("responder", 0)
+        assert row["evaluable"] == row["responders"] + counts.get("non-responder", 0)
+    assert (table["pct"].dropna().between(0, 100)).all()
+
+
+def test_headline_teaes_by_worst_severity(built):
+    o, _ = built
+    frame = headline.teae_by_severity(o.data).set_index("severity")
+    teae = safety.teae_frame(o.data)
+    assert frame["events"].sum() == len(teae)  # the pre-dose AE is not counted
+    assert frame["subjects"].sum() == teae["subject_id"].nunique()
+    assert frame.loc["SEVERE", "subjects"] == 1
+
+
+def test_entry_lag_leaves_bulk_loads_out_and_counts_them(built, wb):
+    o, _ = built
+    assert not dashboard.entry_lag(o.data, o.measures, o.study)["bulk"].any()  # typed in the app
+    loader = Actor(None, "demo.investigator", "Ivy Investigator", "investigator", origin="cli")
+    trial = Trial(wb, loader)
+    subject = trial.subject("002-001")
+    trial.dose(subject)
+    trial.activity(trial.visit_id(subject, "V1"), present=("arthritis",), pga="1.00")
+    board = dashboard.study_dashboard(build_outcomes(wb, TODAY))
+    assert len(board.lags) > 0 and board.lags["bulk"].all()
+    assert board.bulk_entries == len(board.lags)
+    assert board.lag_summary.empty  # nothing typed at the site: no lag to report
