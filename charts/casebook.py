@@ -1,4 +1,4 @@
-"""A subject's whole casebook as one stacked chart: the panels of `charts.timeline` in order.
+"""A subject's whole timeline as one stacked chart: the panels of `charts.timeline` in order.
 
 Thresholds drawn as dashed rules come from the study's protocol settings and `scoring` (PGA
 LLDAS ≤1 and DORIS <0.5, spec §5; prednisone LLDAS/DORIS/ceiling, §4.2–4.3, §3.3; UPCR <0.5 g/g

@@ -92,7 +92,10 @@ def teae_chart(frame: pd.DataFrame, n: int) -> alt.TopLevelMixin:
     """Subjects with a TEAE by their worst severity (of the safety set N), events labelled."""
     order = [*SEVERITIES, NOT_GRADED]
     colours = alt.Scale(domain=order, range=[*SEVERITY_COLOURS, "#bdbdbd"])
-    shown = frame.assign(label=[f"{e} event{'s' * (e != 1)}" for e in frame["events"]])
+    shown = frame.assign(label=[
+        f"{s}/{n} · {e} event{'s' * (e != 1)}"
+        for s, e in zip(frame["subjects"], frame["events"], strict=True)
+    ])  # fmt: skip
     y = alt.Y("severity:N", sort=order, title="Worst severity")
     base = alt.Chart(shown)
     bars = base.mark_bar().encode(
@@ -104,5 +107,6 @@ def teae_chart(frame: pd.DataFrame, n: int) -> alt.TopLevelMixin:
     text = base.mark_text(align="left", dx=4, fontSize=10).encode(
         x="subjects:Q", y=y, text="label:N"
     )
-    title, subtitle = "Treatment-emergent AEs", "subjects counted once, at their worst severity"
+    title = "Treatment-emergent AEs"
+    subtitle = "subjects/N at their worst severity · every TEAE of that severity"
     return _sized(alt.layer(bars, text), title, subtitle)

@@ -10,11 +10,12 @@ import altair as alt
 import pandas as pd
 
 from scoring import sledai
+from scoring.ae_terms import AESEV
 from scoring.bilag import GRADES
 
 BILAG_COLOURS = ("#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#f7f7f7")
 """A severe (dark red) → E never involved (near white), in grade order."""
-SEVERITIES = ("MILD", "MODERATE", "SEVERE")
+SEVERITIES = AESEV
 SEVERITY_COLOURS = ("#fdae61", "#f46d43", "#a50026")
 BAND_COLOURS = ("#ffffff", "#fff7bc", "#fee391", "#fec44f", "#fe9929")
 WINDOW_COLOURS = {"on window": "#1a9850", "off window": "#d73027"}

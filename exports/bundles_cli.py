@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from exports.whole_file import whole_file
 from records.context import Workbench
 from records.errors import ValidationFailed
 from records.export_log import Actor
@@ -31,8 +32,8 @@ def run_bundle_export(
 
         ids = subject_ids(wb, tuple(subjects)) or ()
         export = build_casebook(wb, actor, ids[0])
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(export.content)
+        with whole_file(out) as partial:
+            partial.write_bytes(export.content)
         print(f"wrote {out} ({len(export.content):,} bytes): casebook of {export.book.subject}, "
               f"content SHA-256 {export.book.content_sha256}")  # fmt: skip
         print(export.book.anchor)

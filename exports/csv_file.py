@@ -1,4 +1,5 @@
-"""CSV bytes "for Excel", neutralised against formula injection (spec/records.md §5.2 item 2/4).
+"""CSV bytes "for Excel", neutralised against formula injection (spec/records.md §5.2 item 2/4),
+and the exact CSV an archive keeps as evidence.
 
 One formula-trigger rule for CSV and xlsx: `exports.sanitize`. Rows end in CRLF (RFC 4180), so a
 carriage return or line feed inside a value always gets the value quoted and never splits a row.
@@ -23,3 +24,9 @@ def frame_to_csv_bytes(frame: pd.DataFrame) -> bytes:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(inert)
     return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def frame_to_exact_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 (with BOM) RFC 4180 CSV with every value exactly as given, for archives whose
+    content is evidence (a hash over it must still match); not for opening in Excel."""
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

@@ -22,9 +22,10 @@ from pathlib import Path
 import pandas as pd
 
 from exports.casebook.pdf import casebook_pdf
-from exports.csv_file import frame_to_csv_bytes
+from exports.csv_file import frame_to_exact_csv_bytes
 from exports.listings import ListingOptions, unlogged_listings_export
 from exports.odm.archive import odm_bytes
+from exports.whole_file import whole_file
 from records.casebook import read_casebook
 from records.context import Workbench
 from records.errors import ValidationFailed
@@ -60,27 +61,21 @@ class SiteArchive:
 def build_site_archive(
     wb: Workbench, actor: Actor, out: Path, progress: Progress | None = None
 ) -> SiteArchive:
-    """Write the archive to `out` (a new file beside it first, moved in place when whole)."""
+    """Write the archive to `out`: built beside it, logged, and only then moved in place, so
+    an archive on disk always has its audit row (and a failed log leaves no archive)."""
     require(actor, "export")
     require(actor, "read_audit")
     say = progress or (lambda _text: None)
     anchor = current_anchor(wb.engine)
-    partial = out.with_name(out.name + ".partial")
-    out.parent.mkdir(parents=True, exist_ok=True)
     files: list[ArchivedFile] = []
     subjects = subject_frame(wb)
-    try:
+    with whole_file(out) as partial:
         audit_rows = _write_parts(wb, actor, partial, files, subjects, anchor, say)
-    except BaseException:
-        partial.unlink(missing_ok=True)  # never leave half an archive behind
-        raise
-    partial.replace(out)
-    archive = SiteArchive(out, tuple(files), anchor, len(subjects), audit_rows)
-    audit_export(wb, actor, "archive", {
-        "file": str(out), "sha256": hashlib.sha256(out.read_bytes()).hexdigest(),
-        "anchor": anchor, "files": {f.path: f.sha256 for f in files},
-    })  # fmt: skip
-    return archive
+        audit_export(wb, actor, "archive", {
+            "file": str(out), "sha256": hashlib.sha256(partial.read_bytes()).hexdigest(),
+            "anchor": anchor, "files": {f.path: f.sha256 for f in files},
+        })  # fmt: skip
+    return SiteArchive(out, tuple(files), anchor, len(subjects), audit_rows)
 
 
 def _write_parts(
@@ -129,12 +124,15 @@ def _write_parts(
 
 
 def _audit_trail_csv(wb: Workbench) -> tuple[bytes, int]:
-    """Every audit row of the study (its chain hash included), in id order, as one CSV."""
+    """Every audit row of the study (its chain hash included), in id order, as one CSV.
+
+    Values are exactly as stored (not neutralised for spreadsheets): the chain hashes must be
+    recomputable from them. The archive's README says to import the file as text."""
     trail = read_audit_trail(wb.engine, wb.study, Scope(), AuditRange())
     labels = {c.name: c.label for c in trail.columns}
     parts, rows = [], 0
     for frame in trail.frames(20_000):
-        data = frame_to_csv_bytes(frame.rename(columns=labels))
+        data = frame_to_exact_csv_bytes(frame.rename(columns=labels))
         parts.append(data if rows == 0 else data.split(b"\r\n", 1)[1])
         rows += len(frame)
     return b"".join(parts), rows
@@ -173,7 +171,8 @@ def _readme(wb: Workbench, anchor: str) -> str:
         "casebooks/  one PDF per subject: every form by visit, adverse events, medications,\n"
         "            queries, SDV, signatures with their manifestation, audit history\n"
         "listings/   the patient data listings workbook (ICH E3 16.2)\n"
-        "audit/      the full audit trail, one row per change, with its SHA-256 chain hash\n"
+        "audit/      the full audit trail, one row per change, with its SHA-256 chain hash;\n"
+        "            values exactly as stored: import it as text, do not open it by double-click\n"
         "odm/        the CDISC ODM 1.3.2 archive (metadata, data, audit records, signatures)\n\n"
         "Check the files: sha256sum -c SHA256SUMS (manifest.json holds the same digests).\n"
         "Check the live database still extends this archive:\n"

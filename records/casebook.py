@@ -139,27 +139,42 @@ def _blocks(listings: dict[str, Listing], numbers: Iterable[str]) -> Iterator[Bl
         yield block(listing, listing.frame, listing.title, fold=False)
 
 
+VISIT_IDENTITY = ("subject", "visit_code", "visit_sequence", "visit_name")
+
+
 def _visit_sections(wb: Workbench, listings: dict[str, Listing]) -> Iterator[Section]:
-    """One section per visit (schedule order, unscheduled visits after), each form a block."""
+    """One section per visit (schedule order, unscheduled visits after), each form a block.
+
+    A visit is its code and repeat: two unscheduled visits are two sections, never merged."""
     placed = set(SUBJECT_LISTINGS + EVENT_LISTINGS + REVIEW_LISTINGS + SKIPPED)
     per_visit = [
         listing
         for number, listing in listings.items()
-        if number not in placed and "visit_code" in listing.frame.columns
+        if number not in placed and {"visit_code", "visit_sequence"} <= set(listing.frame.columns)
     ]
-    order = [v.code for v in wb.study.visits]
-    seen = {code for listing in per_visit for code in listing.frame["visit_code"].dropna()}
-    for code in order + sorted(seen - set(order)):
+    rank = {v.code: i for i, v in enumerate(wb.study.visits)}
+    seen = {
+        (str(code), 1 if missing(seq) else int(seq))
+        for listing in per_visit
+        for code, seq in zip(
+            listing.frame["visit_code"], listing.frame["visit_sequence"], strict=True
+        )
+        if not missing(code)
+    }
+    for code, seq in sorted(seen, key=lambda v: (rank.get(v[0], len(rank)), v[0], v[1])):
         blocks = []
         name = ""
         for listing in per_visit:
-            rows = listing.frame[listing.frame["visit_code"] == code]
+            frame = listing.frame
+            repeat = frame["visit_sequence"].map(lambda s: 1 if missing(s) else int(s))
+            rows = frame[(frame["visit_code"] == code) & (repeat == seq)]
             if len(rows):
                 if "visit_name" in rows.columns and not name:
                     name = str(rows["visit_name"].iloc[0])
                 blocks.append(block(listing, rows, listing.title))
         if blocks:
-            yield Section(f"Visit {code}" + (f" · {name}" if name else ""), tuple(blocks))
+            title = f"Visit {code}" + (f" #{seq}" if seq > 1 else "")
+            yield Section(title + (f" · {name}" if name else ""), tuple(blocks))
 
 
 def block(listing: Listing, frame: pd.DataFrame, title: str, fold: bool = True) -> Block:
@@ -188,14 +203,15 @@ def block(listing: Listing, frame: pd.DataFrame, title: str, fold: bool = True) 
 
 def _shown(column: Column, columns: tuple[Column, ...]) -> bool:
     """Identity columns are in the section heading; a decode replaces its code; a study day
-    is printed beside its date; a code column is left out beside its named twin."""
+    is printed beside its date; a study code is left out beside its named twin (test code
+    beside test). Dictionary codes (MedDRA PT/SOC codes, kind "id") are evidence and stay."""
     names = {c.name for c in columns}
-    if column.name in ("subject", "visit_code", "visit_name") or column.kind == "day":
+    if column.name in VISIT_IDENTITY or column.kind == "day":
         return False
     if column.name.endswith("_label") and column.name[: -len("_label")] in names:
         return False
     stem = column.name[: -len("_code")] if column.name.endswith("_code") else None
-    return stem not in names
+    return column.kind != "code" or stem not in names
 
 
 def _header(column: Column) -> str:

@@ -6,6 +6,7 @@ session so the download survives the rerun the click causes.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -71,17 +72,18 @@ def site_archive_panel(wb: Workbench, actor: Actor) -> None:
     if st.button("Build site archive", key="archive_build"):
         folder = Path(tempfile.mkdtemp(prefix="site-archive-"))
         out = folder / f"site-archive-{wb.study.study.protocol}.zip"
-        with st.status("Building the site archive…", expanded=True) as status:
-            try:
-                archive = build_site_archive(wb, actor, out, progress=status.write)
-            except (ValidationFailed, PermissionDenied, ValueError) as err:
-                status.update(label="Archive refused", state="error")
-                st.error(str(err))
-            else:
-                status.update(label="Site archive ready", state="complete")
-                st.session_state["site_archive"] = (out.name, out.read_bytes(), archive.anchor)
-                out.unlink()
-                folder.rmdir()
+        try:
+            with st.status("Building the site archive…", expanded=True) as status:
+                try:
+                    archive = build_site_archive(wb, actor, out, progress=status.write)
+                except (ValidationFailed, PermissionDenied, ValueError) as err:
+                    status.update(label="Archive refused", state="error")
+                    st.error(str(err))
+                else:
+                    status.update(label="Site archive ready", state="complete")
+                    st.session_state["site_archive"] = (out.name, out.read_bytes(), archive.anchor)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)  # the zip lives in the session, not on disk
     made = st.session_state.get("site_archive")
     if made is not None:
         name, content, anchor = made

@@ -34,7 +34,7 @@ from records.outcomes.dashboard import Dashboard, study_dashboard
 from records.outcomes.explain import explanation_markdown, status_grid
 from records.outcomes.responses import ResponseTable
 from records.outcomes.snapshot import Outcomes, build_outcomes
-from records.outcomes.timeline import Casebook
+from records.outcomes.timeline import SubjectTimeline
 from records.subjects import counts_by_status
 from scoring.verdict import ResponseResult
 from ui.downloads import ChartSpecs, prepare
@@ -236,21 +236,21 @@ def explanation(
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _casebook(k: Key, subject_id: int) -> Casebook:
-    return timeline.casebook(_outcomes(k), subject_id)
+def _timeline_of(k: Key, subject_id: int) -> SubjectTimeline:
+    return timeline.subject_timeline(_outcomes(k), subject_id)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def casebook_part(k: Key, subject_id: int, name: str) -> Any:
     """One part of a subject's casebook: subject, dosed, or the table or lanes to show."""
-    part = getattr(_casebook(k, subject_id), name)
+    part = getattr(_timeline_of(k, subject_id), name)
     return _shown(part) if isinstance(part, pd.DataFrame) else part
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def casebook_header(k: Key, subject_id: int) -> tuple[str, bool]:
     """The subject's screening number and whether the subject has been dosed."""
-    book = _casebook(k, subject_id)
+    book = _timeline_of(k, subject_id)
     return book.subject, bool(book.dosed)
 
 
@@ -258,7 +258,7 @@ def casebook_header(k: Key, subject_id: int) -> tuple[str, bool]:
 def casebook_spec(k: Key, subject_id: int, panels: tuple[str, ...]) -> ChartSpecs | None:
     """The subject's timeline chart (chosen panels); None if nothing to draw."""
     o = _outcomes(k)
-    figure = casebook_chart(_casebook(k, subject_id), o.study.protocol, panels)
+    figure = casebook_chart(_timeline_of(k, subject_id), o.study.protocol, panels)
     return None if figure is None else prepare(figure)
 
 

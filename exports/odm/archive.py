@@ -14,6 +14,7 @@ from lxml import etree
 from exports.define.schema import schema_errors
 from exports.odm import signatures as S
 from exports.odm.metadata import mdv_oid, study_element
+from exports.odm.signed import signature_records
 from exports.odm.xml import ODM_NS, o, sub, text, user_oid
 from records.context import Workbench
 from records.export_log import Actor, audit_export
@@ -133,8 +134,6 @@ def export_odm(
 
 def odm_bytes(wb: Workbench, actor: Actor, signatures: Sequence[S.SignatureRecord] = ()) -> bytes:
     """The ODM archive as schema-checked bytes, not logged (the caller logs its export)."""
-    from exports.odm.signed import signature_records
-
     archive = read_archive(wb, actor)
     signatures = signatures or signature_records(wb, archive)  # the visits' signatures (#11)
     return odm_document(wb.study, archive, signatures)

@@ -1,8 +1,8 @@
-"""The seam for electronic signatures in ODM (issue #11 builds the signature records).
+"""Electronic signatures in ODM: the record, one <Signature>, and the <SignatureDef>s.
 
-`SignatureRecord` is what a signature use case will hand over; `add_signature` writes one ODM
-<Signature> into a FormData and `signature_defs` the AdminData <SignatureDef>s they point to.
-Until signatures exist the archive is built with an empty list.
+`SignatureRecord` is what `exports.odm.signed` builds from the workbench's signatures (#11) and
+what a test may hand over directly; `add_signature` writes one ODM <Signature> into a FormData
+and `signature_defs` the AdminData <SignatureDef>s they point to.
 """
 
 from __future__ import annotations

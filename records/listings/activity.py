@@ -22,10 +22,10 @@ from scoring import bilag_items
 DETAIL_SLEDAI = "16.2.6.1.1"
 DETAIL_BILAG = "16.2.6.2.1"
 NOT_PRESENT = frozenset({"0", "N", "ND"})  # BILAG "not present", "no", "not done"
-VISIT_KEY = ["subject", "visit_code", "visit_name", "assessment_date", "assessment_date_day",
-             "state", "state_label"]  # fmt: skip
+VISIT_KEY = ["subject", "visit_code", "visit_sequence", "visit_name", "assessment_date",
+             "assessment_date_day", "state", "state_label"]  # fmt: skip
 HEAD_COLUMNS = (
-    C.SUBJECT, C.VISIT, C.VISIT_NAME,
+    C.SUBJECT, C.VISIT, C.VISIT_REPEAT, C.VISIT_NAME,
     *C.dated("assessment_date", "Assessment date"),
     *C.coded("state", "Form status", "FORM_STATE"),
 )  # fmt: skip

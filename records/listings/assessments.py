@@ -51,7 +51,7 @@ Deriver = Callable[[Mapping[str, Any], Mapping[str, Any]], list[DerivedValue]]
 def item_columns(codelists: str | None) -> tuple[Column, ...]:
     """Columns of every item-level listing."""
     return (
-        C.SUBJECT, C.VISIT, C.VISIT_NAME,
+        C.SUBJECT, C.VISIT, C.VISIT_REPEAT, C.VISIT_NAME,
         Column("assessment_date", "Assessment date", "date",
                rule="Assessment date as entered, else the visit date"),
         C.day("assessment_date_day", "Assessment date"),

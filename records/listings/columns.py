@@ -14,6 +14,14 @@ VISIT_NAME = Column(
     origin="assigned",
     rule="Visit name from the study definition",
 )
+VISIT_REPEAT = Column(
+    "visit_sequence",
+    "Visit repeat",
+    "int",
+    origin="assigned",
+    key=True,
+    rule="1 for a subject's first visit of a code; 2, 3… for each repeated (unscheduled) visit",
+)
 DECODE_RULE = "Decode of the code column through the codelist named"
 SUBJECT_SORT = ("subject",)
 VISIT_SORT = ("subject", "visit_order", "visit_sequence")

@@ -15,7 +15,7 @@ from scoring.dates import date_of_study_day
 
 CATEGORY_RULE = "From the source of the deviation: visit window flag, missed visit, eligibility"
 COLUMNS = (
-    C.SUBJECT, C.VISIT, C.VISIT_NAME,
+    C.SUBJECT, C.VISIT, C.VISIT_REPEAT, C.VISIT_NAME,
     *C.coded("category", "Deviation category", "DVCAT", origin="derived", rule=CATEGORY_RULE),
     Column("term", "Deviation", "longtext", origin="derived",
            rule="Out-of-window and missed visits from the visit record; eligibility criteria "

@@ -38,7 +38,7 @@ COLLECTED_RULE = "Collection date as entered, else the visit date"
 
 def _lab_columns(codelists: str | None) -> tuple[Column, ...]:
     return (
-        C.SUBJECT, C.VISIT, C.VISIT_NAME,
+        C.SUBJECT, C.VISIT, C.VISIT_REPEAT, C.VISIT_NAME,
         Column("collected", "Collection date", "date", rule=COLLECTED_RULE),
         C.day("collected_day", "Collection date"),
         Column("test_code", "Test code", "code", key=True),
@@ -148,7 +148,7 @@ EGFR_RULE = (
     "(spec/scoring.md §7.1)"
 )
 EGFR_COLUMNS = (
-    C.SUBJECT, C.VISIT, C.VISIT_NAME,
+    C.SUBJECT, C.VISIT, C.VISIT_REPEAT, C.VISIT_NAME,
     Column("collected", "Collection date", "date", rule=COLLECTED_RULE),
     C.day("collected_day", "Collection date"),
     *C.coded("sex", "Sex", "SEX"),

@@ -16,7 +16,7 @@ NOTE_SUFFIX = "_NOTE"  # storage suffix of an item's note (records/instruments)
 
 MEASURED_RULE = "Measurement time, else the visit date"
 VITAL_COLUMNS = (
-    C.SUBJECT, C.VISIT, C.VISIT_NAME,
+    C.SUBJECT, C.VISIT, C.VISIT_REPEAT, C.VISIT_NAME,
     Column("measured", "Measured at (site time)", "datetime", rule=MEASURED_RULE),
     C.day("measured_day", "Measured at"),
     Column("timepoint", "Time point", "code"),

@@ -27,7 +27,7 @@ RULE = (
     "against the baseline of records.outcomes.baseline"
 )
 COLUMNS = (
-    C.SUBJECT, C.VISIT, C.VISIT_NAME,
+    C.SUBJECT, C.VISIT, C.VISIT_REPEAT, C.VISIT_NAME,
     *C.dated("visit_date", "Visit date"),
     Column("index", "Index", "code", key=True, origin="derived", rule=RULE),
     *C.coded("result", "Result", "RESPONSE", origin="derived", rule=RULE),
@@ -84,6 +84,7 @@ def response_status(src: ListingSource) -> Listing:
 
 
 NOT_FIRED = re.compile(r"^rule (\w+) \(.*\): not fired$")
+FIRED = re.compile(r"^rule \w+ \(.*\): fired")
 SAME_AS = "SRI-4"
 
 
@@ -102,7 +103,7 @@ def said_once(frame: pd.DataFrame) -> list[str]:
             first[key] = parts
         elif str(row.index).startswith("SRI-") and key in first:
             shared = set(first[key])
-            own = [p for p in parts if p not in shared]
+            own = [p for p in parts if p not in shared or FIRED.match(p)]
             parts = [*own, f"other criteria and rules as {SAME_AS}"]
         out.append("; ".join(parts))
     return out

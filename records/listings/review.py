@@ -18,7 +18,7 @@ from records.sdv import read_sdv
 
 CUT_NOTE = "Review rows are not cut by the data cut: they show the state at extraction."
 QUERY_COLUMNS = (
-    C.SUBJECT, C.VISIT,
+    C.SUBJECT, C.VISIT, C.VISIT_REPEAT,
     Column("form_code", "Form", "code"),
     Column("query_id", "Query", "int", key=True),
     Column("target", "Field or record", "text", origin="derived",
@@ -33,7 +33,7 @@ QUERY_COLUMNS = (
            rule="Every transition in order: time (UTC), person (role), action: text"),
 )  # fmt: skip
 SDV_COLUMNS = (
-    C.SUBJECT, C.VISIT,
+    C.SUBJECT, C.VISIT, C.VISIT_REPEAT,
     Column("form_code", "Form", "code", key=True),
     Column("state", "SDV state", "code", origin="derived",
            rule="verified; to verify; dropped = a later change removed the verification"),

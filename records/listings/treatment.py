@@ -13,7 +13,7 @@ from records.listings.model import Column, Listing, ListingSource, make_listing
 from records.regimens import daily_mg, is_corticosteroid, read_regimen
 
 DOSE_COLUMNS = (
-    C.SUBJECT, C.VISIT, C.VISIT_NAME,
+    C.SUBJECT, C.VISIT, C.VISIT_REPEAT, C.VISIT_NAME,
     Column("product", "Product", "text"),
     Column("lot", "Lot", "id"),
     *C.dated("started_at", "Infusion start (site time)", "datetime"),

@@ -11,11 +11,11 @@ import pandas as pd
 
 from records.outcomes.efficacy import change_summary
 from records.outcomes.responses import ResponseTable
-from records.outcomes.safety import teae_frame
+from records.outcomes.safety import counts_by_worst, teae_frame
 from records.outcomes.source import StudyData
+from scoring.ae_terms import AESEV
 
 STAGES = ("Screened", "Dosed")
-SEVERITY_ORDER = ("MILD", "MODERATE", "SEVERE")
 NOT_GRADED = "not recorded"
 
 
@@ -58,15 +58,12 @@ def responders_by_visit(table: ResponseTable, index: str = "SRI-4") -> pd.DataFr
 
 def teae_by_severity(data: StudyData) -> pd.DataFrame:
     """Treatment-emergent AEs by severity: events, and subjects counted once at their worst
-    severity (spec/scoring.md §9.5). Columns: severity, subjects, events; every severity listed."""
-    events = teae_frame(data)
-    severity = events["severity"].where(events["severity"].isin(SEVERITY_ORDER), NOT_GRADED)
-    rank = {s: i for i, s in enumerate((NOT_GRADED, *SEVERITY_ORDER))}
-    worst = severity.map(rank).groupby(events["subject_id"]).max() if len(events) else pd.Series()
-    by_rank = {label: int((worst == i).sum()) for label, i in rank.items()}
+    severity (spec/scoring.md §9.5). Columns: severity, subjects, events; every severity listed,
+    "not recorded" only when some event has no severity."""
+    counted = counts_by_worst(teae_frame(data), "severity", AESEV)
     rows = [
-        (label, by_rank[label], int((severity == label).sum()))
-        for label in (*SEVERITY_ORDER, NOT_GRADED)
-        if label != NOT_GRADED or by_rank[label] or (severity == label).any()
+        (NOT_GRADED if value is None else value, subjects, events)
+        for value, subjects, events in counted
+        if value is not None or subjects or events
     ]
     return pd.DataFrame(rows, columns=["severity", "subjects", "events"])

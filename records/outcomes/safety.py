@@ -7,7 +7,7 @@ category for severity and grade. Uncoded events are grouped by verbatim term (§
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +51,20 @@ def _row(category: str, label: str, events: pd.DataFrame, n: int) -> tuple[str, 
     return category, label, n_pct(events["subject_id"].nunique(), n), len(events)
 
 
+def counts_by_worst(
+    events: pd.DataFrame, column: str, order: Sequence[Any]
+) -> list[tuple[Any, int, int]]:
+    """(value, subjects whose worst value it is, events with it) for each value of `order`
+    (later = worse), then (None, subjects none of whose events has a value, events without one).
+
+    The one "subject counted once at the worst" rule (spec/scoring.md §9.5) for every table and
+    chart that counts by severity, grade or relationship."""
+    ranks = events[column].map({value: i for i, value in enumerate(order)})
+    worst = ranks.groupby(events["subject_id"]).max()
+    rows = [(v, int((worst == i).sum()), int((ranks == i).sum())) for i, v in enumerate(order)]
+    return [*rows, (None, int(worst.isna().sum()), int(ranks.isna().sum()))]
+
+
 def _by_worst(
     events: pd.DataFrame, n: int, category: str, column: str, labels: Mapping[Any, str]
 ) -> list[tuple[str, str, str, int]]:
@@ -59,16 +73,11 @@ def _by_worst(
     A `None` key in `labels` is the row for subjects none of whose events has a value.
     """
     known = [value for value in labels if value is not None]
-    ranks = events[column].map({value: i for i, value in enumerate(known)})
-    worst = ranks.groupby(events["subject_id"]).max()
-    rows = [
-        (category, labels[value], n_pct(int((worst == i).sum()), n), int((ranks == i).sum()))
-        for i, value in enumerate(known)
+    return [
+        (category, labels[value], n_pct(subjects, n), count)
+        for value, subjects, count in counts_by_worst(events, column, known)
+        if value is not None or None in labels
     ]
-    if None in labels:
-        unvalued = (category, labels[None], n_pct(int(worst.isna().sum()), n))
-        rows.append((*unvalued, int(ranks.isna().sum())))
-    return rows
 
 
 def _each(

@@ -1,4 +1,4 @@
-"""One subject's casebook frames for the timeline charts, all on the study-day axis (day 1 = dose).
+"""One subject's timeline frames for the charts, all on the study-day axis (day 1 = dose).
 
 Study day follows CDISC (scoring.dates.study_day: no day 0). Partial AE dates are placed at
 their earliest possible day; an ongoing AE runs to the subject's last visit (the data cut-off).
@@ -168,7 +168,7 @@ CASEBOOK_COLUMNS = {
 
 
 @dataclass(frozen=True)
-class Casebook:
+class SubjectTimeline:
     """One subject's frames: the visit table and every timeline panel's data."""
 
     subject: str
@@ -184,7 +184,7 @@ class Casebook:
     """Measure key → the unit shown (lab units from the study definition), for axis titles."""
 
 
-def casebook(outcomes: Outcomes, subject_id: int) -> Casebook:
+def subject_timeline(outcomes: Outcomes, subject_id: int) -> SubjectTimeline:
     """Gather one subject's timeline frames from the snapshot (no recomputation)."""
     everything = outcomes.measures[outcomes.measures["subject_id"] == subject_id]
     label = str(everything["subject"].iloc[0]) if not everything.empty else str(subject_id)
@@ -192,7 +192,7 @@ def casebook(outcomes: Outcomes, subject_id: int) -> Casebook:
     rows = subject_rows(outcomes.measures, subject_id)
     table = everything[everything["actual_date"].notna()][list(CASEBOOK_COLUMNS)]
     steps, pulses = steroid_steps(outcomes.series.get(subject_id), dose)
-    return Casebook(
+    return SubjectTimeline(
         subject=label,
         dosed=not missing(dose),
         table=table.rename(columns=CASEBOOK_COLUMNS).reset_index(drop=True),

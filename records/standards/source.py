@@ -127,7 +127,10 @@ def with_sequence(frame: pd.DataFrame, name: str, order: list[str]) -> pd.DataFr
 def with_visit(frame: pd.DataFrame, sdtm: SdtmSource, prefix: str, dtc: str) -> pd.DataFrame:
     """VISITNUM, VISIT, EPOCH and --DY from the listing's visit code and the --DTC column."""
     frame = frame.copy()
-    frame["VISITNUM"] = [sdtm.visitnum(c) for c in frame["visit_code"]]
+    repeats = frame["visit_sequence"] if "visit_sequence" in frame else [1] * len(frame)
+    frame["VISITNUM"] = [
+        sdtm.visitnum(c, s) for c, s in zip(frame["visit_code"], repeats, strict=True)
+    ]
     frame["VISIT"] = frame["visit_code"].map(sdtm.visit_name)
     timed(frame, sdtm, prefix, dtc)
     return frame

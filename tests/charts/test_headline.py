@@ -72,4 +72,8 @@ def test_teae_chart_uses_severity_colours_and_the_safety_n():
     assert bars["encoding"]["x"]["title"] == "Subjects (of N = 9 dosed)"
     assert bars["encoding"]["color"]["scale"]["range"][:3] == list(SEVERITY_COLOURS)
     labels = next(f for f in _data(spec) if "label" in f)["label"].tolist()
-    assert labels == ["6 events", "2 events", "1 event"]
+    assert labels == [  # subjects over the safety N; events counted apart, by their own severity
+        "5/9 · 6 events",
+        "2/9 · 2 events",
+        "1/9 · 1 event",
+    ]

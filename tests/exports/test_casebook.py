@@ -14,6 +14,7 @@ import subprocess
 import sys
 from datetime import date
 
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -22,11 +23,12 @@ from exports.casebook import build_casebook
 from models import Actor, AuditEvent, Subject
 from models.audit_chain import chain_head
 from models.db import read_session
-from records.casebook import SKIPPED, as_text, read_casebook
+from records.casebook import SKIPPED, as_text, block, read_casebook
 from records.context import Workbench
 from records.errors import PermissionDenied
 from records.integrity import anchor_line, read_anchor
-from records.listings.model import Scope
+from records.listings.model import Column, Listing, Scope
+from records.listings.safety import _BODY
 from records.listings.snapshot import read_snapshot
 from records.signatures import signatures_of
 from records.vitals import load_vitals, save_vitals
@@ -56,17 +58,28 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def _printed_by_listing(book) -> dict[str, set[str]]:
+    """Every printed cell and caption value, by the listing number its block was drawn from."""
+    printed: dict[str, set[str]] = {}
+    for drawn in (b for s in book.sections for b in s.blocks):
+        values = printed.setdefault(drawn.title.split()[0], set())
+        values |= {value for row in drawn.rows for value in row}
+        values |= {c.split(": ", 1)[1] for c in drawn.caption.split("; ") if ": " in c}
+    return printed
+
+
 def test_every_listing_value_of_the_subject_is_in_the_casebook(cli_demo):
+    """Each value is printed in the block of its own listing (not merely somewhere), MedDRA
+    codes included; only the visit identity (in the heading), study days (beside their
+    date) and a study code beside its named twin are left out."""
     wb, _ = cli_demo
     subject_id = _signed_subject(wb)
-    book = read_casebook(wb, MONITOR, subject_id)
-    printed = {value for s in book.sections for b in s.blocks for row in b.rows for value in row}
-    printed |= {c.split(": ", 1)[1] for s in book.sections for b in s.blocks
-                for c in b.caption.split("; ") if ": " in c}  # fmt: skip
+    printed = _printed_by_listing(read_casebook(wb, MONITOR, subject_id))
     snapshot = read_snapshot(wb.engine, wb.study, Scope((subject_id,)))
     skipped = SKIPPED  # AEs by SOC and activity by visit fold listings printed in full; aids
     assert {"16.2.6.1.1", "16.2.6.2.1"} <= {s.number for s in snapshot.sheets} - set(skipped)
-    checked = 0
+    identity = ("subject", "visit_code", "visit_sequence", "visit_name")
+    checked: dict[str, int] = {}
     for listing in snapshot.sheets:
         if listing.number in skipped:
             continue
@@ -75,15 +88,34 @@ def test_every_listing_value_of_the_subject_is_in_the_casebook(cli_demo):
             for column in listing.columns:
                 value = row[column.name]
                 label = row.get(f"{column.name}_label")
-                if (column.name in ("subject", "visit_code", "visit_name") or column.kind == "day"
-                        or (column.name.endswith("_code") and column.name[:-5] in names)
+                twin = column.kind == "code" and column.name.endswith("_code")
+                if (column.name in identity or column.kind == "day"
+                        or (twin and column.name[:-5] in names)
                         or as_text(value) == ""):  # fmt: skip
                     continue
                 shown = as_text(label) if as_text(label) else as_text(value)
-                assert any(p == shown or p.startswith(f"{shown} (day ") for p in printed), (
+                assert any(p == shown or p.startswith(f"{shown} (day ")
+                           for p in printed[listing.number]), (
                     listing.number, column.name, shown)  # fmt: skip
-                checked += 1
-    assert checked > 3000  # forms, labs, responses, events, review: the whole record
+                checked[column.name] = checked.get(column.name, 0) + 1
+    assert sum(checked.values()) > 3000  # forms, labs, responses, events, review: the record
+
+
+def test_dictionary_codes_print_beside_their_terms_study_codes_do_not():
+    """The demo codes no AE (MedDRA is licensed): the rule is checked on the AE columns."""
+    ae = _BODY
+    frame = pd.DataFrame([{c.name: None for c in ae} | {
+        "sequence": 1, "term": "Headache", "pt": "Headache", "pt_code": "10019211",
+        "soc": "Nervous system disorders", "soc_code": "10029205"}])  # fmt: skip
+    listing = Listing("16.2.7.1", "AE", "Adverse events", "all", "AE", ae, frame)
+    printed = block(listing, frame, listing.title, fold=False)
+    assert {"PT code", "SOC code"} <= set(printed.headers)
+    assert {"10019211", "10029205"} <= set(printed.rows[0])
+    tests = (Column("test_code", "Test code", "code"), Column("test", "Test", "text"))
+    lab = pd.DataFrame([{"test_code": "CREAT", "test": "Creatinine"}])
+    assert block(Listing("16.2.8.2", "L", "Lab", "all", "LB", tests, lab), lab, "Lab").headers == (
+        "Test",
+    )
 
 
 def test_visits_in_schedule_order_with_forms_units_and_derived_scores(cli_demo):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import pytest
 from sqlalchemy import text
 
 from exports import ListingOptions, build_listings_export
 from exports.xlsx_workbook import sheet_digest
 from records.listings import catalogue
+from records.listings.response import said_once
 from tests.exports.conftest import MONITOR, PAYLOADS, open_book
 from tests.exports.reading import SheetTable, sheet_xml
 from tests.exports.reading import tables as read_tables
@@ -70,7 +72,9 @@ def test_frozen_header_and_autofilter_on_every_sheet(book, tables):
         assert ws.auto_filter.ref.endswith(str(last))
         assert ws.page_setup.orientation == "landscape"
     labs = tables["L16.2.8.2 Biochemistry"]
-    assert book["L16.2.8.2 Biochemistry"].freeze_panes == f"C{labs.header_row + 1}"
+    # subject, visit and visit repeat: the key columns stay in view
+    assert book["L16.2.8.2 Biochemistry"].freeze_panes == f"D{labs.header_row + 1}"
+    assert labs.labels[:3] == ["Subject", "Visit", "Visit repeat"]
 
 
 @pytest.mark.req("REQ-EXP-03")
@@ -254,6 +258,24 @@ def test_each_reason_is_said_once(tables):
         if row[index] in ("SRI-5", "SRI-6", "SRI-7", "SRI-8"):
             assert text.endswith("other criteria and rules as SRI-4"), text
             assert "rules not fired" not in text
+
+
+def test_a_fired_rule_is_said_on_every_index_it_decides():
+    """A reviewer reading SRI-6 alone must see why it failed: fired rules are never folded."""
+    fired = "rule rescue_therapy (rescue or prohibited therapy started after day 1): fired, " \
+        "non-responder: medication #12 rituximab"  # fmt: skip
+    quiet = "rule withdrawal (withdrawal, lost to follow-up or death on or before the visit): " \
+        "not fired"  # fmt: skip
+    shared = f"SLEDAI-2K fall 6 (needs ≥ 4): met; {fired}; {quiet}"
+    frame = pd.DataFrame([
+        {"subject_id": 1, "visit_id": 9, "index": "SRI-4", "reasons": shared},
+        {"subject_id": 1, "visit_id": 9, "index": "SRI-6",
+         "reasons": shared.replace("(needs ≥ 4): met", "(needs ≥ 6): met")},
+    ])  # fmt: skip
+    sri4, sri6 = said_once(frame)
+    assert sri4 == f"SLEDAI-2K fall 6 (needs ≥ 4): met; {fired}; rules not fired: withdrawal"
+    assert sri6 == (f"SLEDAI-2K fall 6 (needs ≥ 6): met; {fired}; "
+                    "other criteria and rules as SRI-4")  # fmt: skip
 
 
 def test_deviations_list_windows_missed_visits_and_eligibility(tables):

@@ -12,10 +12,13 @@ import subprocess
 import sys
 import zipfile
 
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from exports import site_archive
+from exports.csv_file import frame_to_exact_csv_bytes
 from exports.site_archive import build_site_archive
 from models import Actor, AuditEvent, Subject
 from models.db import read_session
@@ -143,3 +146,26 @@ def test_command_line(cli_demo, tmp_path):
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert verify.returncode == 0 and "extends the anchor" in verify.stdout
+
+
+def test_an_archive_whose_export_cannot_be_logged_is_not_left_on_disk(
+    cli_demo, tmp_path, monkeypatch
+):
+    """The audit row is written before the zip is moved in place: no row, no archive."""
+    wb, _ = cli_demo
+
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("audit trail unavailable")
+
+    monkeypatch.setattr(site_archive, "audit_export", refused)
+    with pytest.raises(RuntimeError, match="audit trail unavailable"):
+        build_site_archive(wb, DM, tmp_path / "site.zip")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_archived_audit_csv_keeps_values_exactly():
+    """Evidence is not neutralised for spreadsheets: a leading = or + stays as stored."""
+    frame = pd.DataFrame({"Reason": ["=HYPERLINK(1)", "+1", "plain"], "Rows": [1, 2, 3]})
+    table = list(csv.DictReader(io.StringIO(
+        frame_to_exact_csv_bytes(frame).decode("utf-8-sig"), newline="")))  # fmt: skip
+    assert [r["Reason"] for r in table] == ["=HYPERLINK(1)", "+1", "plain"]

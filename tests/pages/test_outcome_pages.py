@@ -230,7 +230,7 @@ def test_more_sri_thresholds_on_demand(demo, expected):
 def test_subject_timeline_matches_the_casebook(demo, expected):
     at = _open("timeline.py")
     subject_id = int(expected.data.subjects["subject_id"].iloc[0])
-    book = timeline.casebook(expected, subject_id)
+    book = timeline.subject_timeline(expected, subject_id)
     assert len(_charts(at)) == 1
     _view(at, "timeline_view", "Visits and measures")
     shown = _frame(at, list(book.table.columns))

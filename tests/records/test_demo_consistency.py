@@ -21,7 +21,7 @@ from records.listings.model import Scope
 from records.listings.snapshot import read_snapshot
 from records.outcomes.efficacy import change_summary
 from records.outcomes.snapshot import build_outcomes
-from records.outcomes.timeline import casebook
+from records.outcomes.timeline import subject_timeline
 from study import load_study
 
 TODAY = date(2026, 12, 4)
@@ -76,7 +76,7 @@ def test_timeline_and_response_listing_agree(demo):
     _, o, sheets = demo
     ids = dict(zip(o.data.subjects["subject"], o.data.subjects["subject_id"], strict=True))
     for subject, rows in _visit_doses(sheets["16.2.6.4"]).groupby("subject"):
-        book = casebook(o, int(ids[subject]))
+        book = subject_timeline(o, int(ids[subject]))
         table = book.table.set_index("Date")
         steps = book.steps.sort_values("study_day")
         for row in rows.itertuples(index=False):

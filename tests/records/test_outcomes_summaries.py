@@ -148,14 +148,14 @@ def test_entry_lag_in_days_from_the_visit_date(built):
 
 def test_timeline_frames_of_a_subject(built):
     o, ids = built
-    book = timeline.casebook(o, ids["A"])
+    book = timeline.subject_timeline(o, ids["A"])
     assert book.dosed and book.subject == "001-001"
     assert set(book.measures["key"]) >= {"sledai", "pga", "egfr", "upcr", "c3"}
     assert list(book.table["Visit"]) == ["SCR", "V1", "V5", "V6"]
     assert book.steps["prednisone_mg"].tolist()[:2] == [10.0, 10.0]
     assert book.lanes["label"].tolist() == ["AE 1: Headache", "AE 2: Rash before dosing"]
     assert book.bilag.query("domain == 'mucocutaneous' and visit == 'V1'")["grade"].item() == "B"
-    assert not timeline.casebook(o, ids["C"]).dosed
+    assert not timeline.subject_timeline(o, ids["C"]).dosed
 
 
 def test_change_counter_moves_with_every_write(wb, actor):

@@ -10,7 +10,12 @@ import pytest
 
 from records.standards import conformance, timing
 from records.standards.model import Variable, build
+from records.standards.package import read_submission
 from records.standards.terms import Codelist, item_test_code
+from records.visits import add_visit, record_visit_date
+from scoring.dates import date_of_study_day
+from tests.records.test_outcomes_data import DAY1, TODAY, Trial
+from tests.standards.conftest import EXPORTER
 
 DOMAINS = ("DM", "DS", "SV", "SE", "EX", "SUPPEX", "CM", "AE", "SUPPAE", "MH", "LB", "VS",
            "EG", "PE", "QS", "RS", "TS", "TA", "TE", "TV", "TI")  # fmt: skip
@@ -128,3 +133,24 @@ def test_the_checks_catch_each_breach():
     assert rules == {"required", "test-length", "controlled-terms", "key-unique", "study-day"}
     clean = [{"USUBJID": "S1", "XXTESTCD": "A", "XXDTC": "2025-03-03", "XXDY": -1}]
     assert conformance.check([dm, _broken(clean)], lists) == []
+
+
+def test_repeated_unscheduled_visits_keep_their_own_visitnum(wb, actor):
+    """A second unscheduled visit is 99.1 in the findings domains as in SV, never 99 twice
+    (which would merge two visits' results under one key)."""
+    trial = Trial(wb, actor)
+    subject_id = trial.subject("020-001")
+    trial.dose(subject_id)
+    for day, creatinine in ((20, 0.8), (40, 1.1)):
+        visit_id = add_visit(wb, actor, subject_id, "UNS")
+        record_visit_date(wb, actor, visit_id, date_of_study_day(day, DAY1), today=TODAY)
+        trial.labs(visit_id, "CHEM", {"CREAT": creatinine})
+    package = read_submission(wb, EXPORTER, TODAY)
+    sv = package.dataset("SV").frame
+    assert sorted(sv.loc[sv["VISIT"] == "Unscheduled", "VISITNUM"]) == [99.0, 99.1]
+    lb = package.dataset("LB").frame
+    unscheduled = lb[(lb["VISIT"] == "Unscheduled") & (lb["LBTESTCD"] == "CREAT")]
+    assert dict(zip(unscheduled["VISITNUM"], unscheduled["LBORRES"], strict=True)) == {
+        99.0: "0.8", 99.1: "1.1"}  # fmt: skip
+    keys = lb[["USUBJID", "LBTESTCD", "VISITNUM"]]
+    assert not keys.duplicated().any()
