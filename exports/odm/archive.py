@@ -38,6 +38,8 @@ def odm_document(
         "CreationDateTime": stamp, "Originator": "Lupus trial investigator workbench",
         "SourceSystem": "workbench", "SourceSystemVersion": APP_VERSION,
     })  # fmt: skip
+    if archive.anchor:  # `verify --anchor FILE.xml` finds it; comments are outside the schema
+        root.append(etree.Comment(f" {archive.anchor} "))
     study_element(root, study)
     location = _admin(root, study, archive, signatures)
     _clinical(root, study, archive, S.index(signatures), location)

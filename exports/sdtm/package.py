@@ -96,7 +96,14 @@ def write_package(
     """Write the package into `folder` (created if needed) and return its manifest."""
     files = package_files(submission, created)
     listed = manifest(files, submission)
-    files["manifest.json"] = json.dumps([_as_dict(f) for f in listed], indent=1).encode("utf-8")
+    files["manifest.json"] = json.dumps(
+        {
+            "anchor": submission.anchor.split(": ", 1)[-1],  # `verify --anchor manifest.json`
+            "anchor_line": submission.anchor,
+            "files": [_as_dict(f) for f in listed],
+        },
+        indent=1,
+    ).encode("utf-8")
     for path, content in files.items():
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)

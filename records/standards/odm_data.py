@@ -15,7 +15,9 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from models import Actor, AuditEvent
+from models.audit_chain import chain_head
 from records.context import Workbench
+from records.integrity import anchor_line
 from records.permissions import require
 from records.standards import odm_model as M
 
@@ -80,6 +82,7 @@ class ClinicalArchive:
 
     subjects: tuple[SubjectData, ...]
     users: dict[str, str] = field(default_factory=dict)
+    anchor: str = ""  # the audit-chain head the data were read at (issue #13)
 
 
 def odm_text(value: Any, kind: M.OdmType) -> str | None:
@@ -152,8 +155,9 @@ def read_archive(wb: Workbench, actor: Actor) -> ClinicalArchive:
     with wb.engine.connect() as conn, conn.begin():
         reader = Reader(conn)
         data = tuple(subjects(reader, wb.study))
+        anchor = anchor_line(chain_head(conn))
     users = {s.username: s.full_name for s in reader.stamps.values()}
-    return ClinicalArchive(data, users)
+    return ClinicalArchive(data, users, anchor)
 
 
 def grouped(frame: pd.DataFrame, column: str) -> Iterator[tuple[Any, pd.DataFrame]]:

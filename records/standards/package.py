@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from models import Actor
+from models.audit_chain import chain_head
 from records.context import Workbench
+from records.integrity import anchor_line
 from records.listings.model import Scope
 from records.outcomes.snapshot import build_outcomes
 from records.permissions import require
@@ -33,6 +35,7 @@ class Submission:
     adam: tuple[Dataset, ...]
     codelists: dict[str, Codelist]
     findings: tuple[conformance.Finding, ...] = field(default_factory=tuple)
+    anchor: str = ""  # the audit-chain head the SDTM datasets were read at (issue #13)
 
     def dataset(self, name: str) -> Dataset:
         """A dataset of either standard by name."""
@@ -44,6 +47,7 @@ def read_submission(wb: Workbench, actor: Actor, today: date | None = None) -> S
     require(actor, "export")
     with wb.engine.connect() as conn, conn.begin():
         sdtm = read_sdtm(conn, wb.study, Scope())
+        anchor = anchor_line(chain_head(conn))
     by_name = {d.name: d for d in sdtm}
     outcomes = build_outcomes(wb, today)
     visitnum = SdtmSource.visitnum_for(wb.study)
@@ -55,4 +59,4 @@ def read_submission(wb: Workbench, actor: Actor, today: date | None = None) -> S
     base = codelists(wb.study)
     findings = conformance.check((*sdtm, *analysis), base)
     lists = data_codelists((*sdtm, *analysis), base)
-    return Submission(wb.study, sdtm, analysis, lists, tuple(findings))
+    return Submission(wb.study, sdtm, analysis, lists, tuple(findings), anchor)

@@ -18,6 +18,7 @@ from models import Actor
 from models.db import make_engine, upgrade
 from records.context import Workbench
 from records.errors import PermissionDenied, ValidationFailed
+from records.integrity import anchor_problems, read_anchor
 from records.standards.odm_data import read_archive
 from records.standards.odm_import import import_odm
 from tests.standards.conftest import EXPORTER
@@ -38,6 +39,17 @@ def odm_file(demo_wb, tmp_path_factory) -> Path:
 
 def test_the_archive_passes_the_odm_1_3_2_schema(odm_file):
     assert schema_errors(odm_file.read_bytes(), "odm-1.3.2") == []
+
+
+def test_the_archive_carries_the_chain_head_it_was_read_at(demo_wb, odm_file):
+    """`verify --anchor FILE.xml` finds the anchor (an XML comment: the schema has no field)."""
+    head = read_anchor(odm_file)
+    with demo_wb.engine.connect() as conn:
+        assert anchor_problems(conn, head) == []
+        logged = conn.execute(text(
+            "SELECT id FROM auditevent WHERE action='export' AND entity='odm' ORDER BY id DESC"
+        )).scalar()  # fmt: skip
+    assert logged is not None and head.last_id < logged  # read before its own export row
 
 
 def test_every_item_value_carries_an_audit_record_from_the_trail(demo_wb, odm_file):

@@ -150,3 +150,10 @@ def test_manage_py_export_sdtm_writes_the_folder_and_audits_it(demo_wb, tmp_path
             "SELECT origin, new_value FROM auditevent WHERE action='export' AND entity='sdtm'"
         )).all()  # fmt: skip
     assert audit and audit[-1][0] == "cli" and "sdtm/dm.xpt" in audit[-1][1]
+    # the manifest carries the chain head the datasets were read at (issue #13)
+    from records.integrity import anchor_problems, read_anchor
+
+    head = read_anchor(out / "manifest.json")
+    with demo_wb.engine.connect() as conn:
+        assert anchor_problems(conn, head) == []
+        assert head.last_id < conn.execute(text("SELECT max(id) FROM auditevent")).scalar_one()
