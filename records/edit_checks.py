@@ -18,18 +18,21 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from models import SYSTEM_ACTOR, Actor, DataQuery, LabResult, Subject, Visit
+from models import SYSTEM_ACTOR, Actor, AdverseEvent, DataQuery, LabResult, Subject, Visit
 from models.db import read_session
 from records.context import Workbench
 from records.errors import RecordsError, ValidationFailed
+from records.event_labs import event_lab_grades
 from records.forms_status import form_states
 from records.queries import close_fixed, raise_query
 from records.visits import visit_window_dates
+from scoring.ctcae_labs import LabGrade, contradiction, lab_term
 from study.schema import StudyDefinition
 
 ON_SAVE: dict[str, frozenset[str]] = {
     "VISIT_WINDOW": frozenset({"visit", "subject", "doseadministration"}),
     "LAB_SIGNIFICANCE": frozenset({"labresult"}),
+    "CTCAE_LAB": frozenset({"adverseevent", "labresult", "visit"}),
 }
 """Checks run after a save, and the tables whose change can raise them."""
 RESPONSE_FORMS = ("PGA", "SLEDAI2K")
@@ -179,11 +182,39 @@ def form_missing(
     return findings
 
 
+def ctcae_lab(session: Session, study: StudyDefinition, subjects: set[int] | None) -> list[Finding]:
+    """An AE of a lab-defined CTCAE term (anaemia, neutropenia…) whose recorded grade the lab
+    values taken during the event contradict (`scoring.ctcae_labs`)."""
+    query = select(AdverseEvent).where(AdverseEvent.ctcae_grade.is_not(None))  # type: ignore[union-attr]
+    if subjects is not None:
+        query = query.where(AdverseEvent.subject_id.in_(subjects))  # type: ignore[attr-defined]
+    found = []
+    for event in session.scalars(query):
+        term = lab_term(event.pt, event.term)
+        if term is None or event.ctcae_grade not in range(1, 6):
+            continue
+        graded = event_lab_grades(session, event, term)
+        if not graded:
+            continue
+        worst = LabGrade(max(g.low for g, _ in graded), max(g.high for g, _ in graded), "")
+        why = contradiction(term, int(event.ctcae_grade), worst)
+        if why is None:
+            continue
+        grade, row = max(graded, key=lambda pair: (pair[0].low, pair[0].high))
+        found.append(Finding(
+            "CTCAE_LAB", event.subject_id, None, None, "adverseevent", event.id, "ctcae_grade",
+            f"{term.term} (AE {event.term!r}) {why}: {row.test_code} {row.value} {row.unit or ''}"
+            f" on {row.day} ({grade.why}; CTCAE v5.0 {term.source}). Check the grade or the term",
+        ))  # fmt: skip
+    return found
+
+
 CHECKS: dict[str, Check] = {
     "FORM_MISSING": form_missing,
     "VISIT_WINDOW": visit_window,
     "LAB_SIGNIFICANCE": lab_significance,
     "RESPONSE_ASSESSMENTS": response_assessments,
+    "CTCAE_LAB": ctcae_lab,
 }
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from models import LabResult
+from records.lab_analytes import ANALYTES
 from records.listings import columns as C
 from records.listings import frames as F
 from records.listings.model import Column, Listing, ListingSource, make_listing
@@ -16,17 +17,6 @@ from records.listings.subjects import age_at
 from scoring.labs import convert, standard_unit
 from scoring.renal import convert_upcr, egfr_ckd_epi_2021
 
-# Study test code → scoring.labs analyte with an exact conversion to its standard (SI) unit.
-ANALYTES = {
-    "CREAT": "creatinine",
-    "HGB": "haemoglobin",
-    "C3": "c3",
-    "C4": "c4",
-    "PLAT": "platelets",
-    "WBC": "wbc",
-    "NEUT": "neutrophils",
-    "LYM": "lymphocytes",
-}
 STANDARD_RULE = (
     "Exact conversion to the SI unit for creatinine, haemoglobin, C3/C4 and cell counts "
     "(scoring.labs.convert) and to g/g for UPCR (scoring.renal); other tests keep the original "

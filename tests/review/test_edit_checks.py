@@ -7,8 +7,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from records.adverse_events import save_adverse_event
 from records.assessments import save_assessment
 from records.edit_checks import findings, run_checks
+from records.labs import save_lab_panel
 from records.queries import list_queries, transition
 from records.visits import calendar, record_visit_date
 from tests.records.conftest import TODAY
@@ -91,3 +93,44 @@ def test_cli_checks_run(wb, db_url, dosed):
     assert " raised, 0 closed" in done.stdout
     assert len(_auto(wb, "RESPONSE_ASSESSMENTS")) == 2
     assert _auto(wb, "FORM_MISSING")
+
+
+def _neutropenia(wb, actor, subject_id, grade, **edit):
+    values = {"term": "Neutropenia", "onset": "2025-03-05", "end": "2025-03-20",
+              "severity": "MODERATE" if grade == 2 else "MILD" if grade == 1 else "SEVERE",
+              "ctcae_grade": grade, "relationship": "NOT RELATED",
+              "action_taken": "NOT APPLICABLE", "outcome": "RECOVERED/RESOLVED"}  # fmt: skip
+    return save_adverse_event(wb, actor, subject_id=subject_id, values=values, today=TODAY,
+                              **edit)  # fmt: skip
+
+
+def test_a_ctcae_grade_the_lab_values_contradict_is_queried_until_corrected(wb, actor, dosed):
+    """Neutrophils 0.8 ×10⁹/L on day 14 is CTCAE grade 3; an AE "Neutropenia" graded 1 over
+    those days is queried on save (naming the value) and the query closes at the correction."""
+    v3 = dosed.visits["V3"]
+    record_visit_date(wb, actor, v3, date(2025, 3, 6), today=TODAY)
+    save_lab_panel(wb, actor, visit_id=v3, panel="HEM", today=TODAY,
+                   values={"NEUT": {"value": 0.8, "clinical_significance": "CS"}})  # fmt: skip
+    event = _neutropenia(wb, actor, dosed.id, 1)
+    (q,) = _auto(wb, "CTCAE_LAB")
+    assert (q.status, q.entity, q.record_id, q.field) == ("open", "adverseevent", event.id,
+                                                         "ctcae_grade")  # fmt: skip
+    assert "graded 1 but the lab values reach grade 3" in q.text
+    assert "NEUT 0.8" in q.text and "2025-03-06" in q.text
+    _neutropenia(wb, actor, dosed.id, 3, ae_id=event.id, expected_version=event.version,
+                 reason="grade per the day-14 count")  # fmt: skip
+    (q,) = _auto(wb, "CTCAE_LAB")
+    assert q.status == "closed" and q.thread[-1].action == "auto_close"
+
+
+def test_values_outside_the_event_or_of_other_terms_raise_nothing(wb, actor, dosed):
+    v3 = dosed.visits["V3"]
+    record_visit_date(wb, actor, v3, date(2025, 3, 25), today=TODAY)  # after the event ended
+    save_lab_panel(wb, actor, visit_id=v3, panel="HEM", today=TODAY,
+                   values={"NEUT": {"value": 0.3, "clinical_significance": "CS"}})  # fmt: skip
+    _neutropenia(wb, actor, dosed.id, 1)
+    save_adverse_event(wb, actor, subject_id=dosed.id, today=TODAY, values={
+        "term": "Headache", "onset": "2025-03-24", "severity": "MILD", "ctcae_grade": 1,
+        "relationship": "NOT RELATED", "action_taken": "NOT APPLICABLE",
+        "outcome": "RECOVERED/RESOLVED", "end": "2025-03-26"})  # fmt: skip
+    assert findings(wb, codes=["CTCAE_LAB"]) == []
