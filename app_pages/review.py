@@ -49,9 +49,10 @@ if actor.role in ("monitor", "data_manager"):
     rows = sdv.sdv_rows(wb)
     counts = sdv.progress(rows)
     done = counts["verified"]
-    st.progress(done / len(rows) if rows else 1.0, text=f"{done} of {len(rows)} forms verified")
+    st.progress(done / len(rows) if rows else 1.0,
+                text=f"{done} of {len(rows)} forms and adverse events verified")  # fmt: skip
     frame = pd.DataFrame(
-        [{"Subject": r.screening_number, "Visit": r.visit_code, "Form": r.form_code,
+        [{"Subject": r.screening_number, "Visit": r.visit_code, "Form": r.what,
           "State": r.state} for r in rows]
     )  # fmt: skip
     if not frame.empty:
@@ -62,13 +63,13 @@ if actor.role in ("monitor", "data_manager"):
     todo = [r for r in rows if r.state != "verified"]
     if actor.role == "monitor" and todo:
         pick = st.selectbox(
-            "Form to verify", range(len(todo)), key="sdv_pick",
+            "Form or adverse event to verify", range(len(todo)), key="sdv_pick",
             format_func=lambda i: f"{todo[i].screening_number} {todo[i].visit_code} "
-                                  f"{todo[i].form_code} ({todo[i].state})",
+                                  f"{todo[i].what} ({todo[i].state})",
         )  # fmt: skip
         if st.button("Mark verified against source", key="sdv_verify"):
             try:
-                sdv.verify_form(wb, actor, todo[pick].visit_id, todo[pick].form_code)
+                sdv.verify(wb, actor, todo[pick])
             except RecordsError as err:
                 st.error(str(err))
             else:
@@ -78,7 +79,7 @@ if actor.role in ("monitor", "data_manager"):
     if dropped:
         st.dataframe(
             pd.DataFrame(
-                [{"Subject": r.screening_number, "Visit": r.visit_code, "Form": r.form_code,
+                [{"Subject": r.screening_number, "Visit": r.visit_code, "Form": r.what,
                   "Verified by": r.verified_by, "Dropped (UTC)": r.dropped_at,
                   "Why": r.drop_reason} for r in dropped]
             ),

@@ -19,7 +19,7 @@ from records.context import Workbench
 from records.edit_checks import run_checks
 from records.holds import place_hold
 from records.queries import raise_query, transition
-from records.sdv import sdv_rows, verify_form
+from records.sdv import sdv_rows, verify
 
 MONITOR = Actor(None, "demo.monitor", "Morgan Monitor", "monitor", origin="cli")
 DATA_MANAGER = Actor(None, "demo.data_manager", "Dana Datamanager", "data_manager", origin="cli")
@@ -55,9 +55,9 @@ def build_review_demo(wb: Workbench, today: date) -> None:
         return
     first = dosed[0]
     visits = _visits(wb, first)
-    for row in sdv_rows(wb, first):
-        if row.visit_code in ("SCR", "V1"):
-            verify_form(wb, MONITOR, row.visit_id, row.form_code)
+    for row in sdv_rows(wb, first):  # screening and baseline forms, and the AEs
+        if row.visit_code in ("SCR", "V1") or row.record_id is not None:
+            verify(wb, MONITOR, row)
     v1 = visits.get("V1")
     if v1 is not None:
         raise_query(wb, MONITOR, "SLEDAI-2K: proteinuria item not supported by the UPCR on file",

@@ -82,12 +82,14 @@ class QueryMessage(SQLModel, table=True):
 
 
 class SdvMark(SQLModel, table=True):
-    """A monitor's source data verification of one form of one visit; dropped by a later change."""
+    """A monitor's source data verification of one form of one visit, or of one adverse event
+    (form "AE", `record_id` the event, no visit); dropped by a later change."""
 
     id: int | None = Field(default=None, primary_key=True)
     subject_id: int = Field(foreign_key="subject.id", index=True)
-    visit_id: int = Field(foreign_key="visit.id")
+    visit_id: int | None = Field(default=None, foreign_key="visit.id")
     form_code: str = Field(max_length=20)
+    record_id: int | None = None
     user_id: int | None = None
     verified_by: str = Field(max_length=200)
     verified_at: datetime = Field(default_factory=utc_now)

@@ -2,8 +2,8 @@
 
 - order 10, `hold-refusal`: a write touching a frozen or locked scope (study, subject, visit or
   form, inherited downwards) is refused; the whole transaction rolls back.
-- order 60, `sdv-drop`: a change to the data of a verified form drops its SDV mark in the same
-  transaction, with an audit row.
+- order 60, `sdv-drop`: a change to the data of a verified form, or to a verified adverse event,
+  drops its SDV mark in the same transaction, with an audit row.
 - order 65, `query-answer-by-correction`: a change to a field (or form) under an open query
   answers it; the thread message links the audit row of the correction.
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, event, func, insert, select, update
+from sqlalchemy import Connection, event, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from models.audit import Actor, AuditEvent
@@ -105,21 +105,26 @@ def audit_row(actor: Actor, **values: Any) -> dict[str, Any]:
 
 @register("sdv-drop", order=60)
 def drop_sdv(session: Session, changes: Sequence[Change]) -> None:
-    """Drop the verification of every verified form whose data this flush changes."""
+    """Drop the verification of every verified form, or adverse event, this flush changes."""
     conn = session.connection()
     table = SdvMark.__table__  # type: ignore[attr-defined]
     scopes = {(visit_of(c), form_of(c)): c for c in changes if visit_of(c) and form_of(c)}
+    scopes |= {("AE", c.record_id): c for c in changes if c.entity == "adverseevent"}
     if not scopes:
         return
-    actor = _actor(session)
     marks = conn.execute(
         select(table).where(
             table.c.dropped_at.is_(None),
-            table.c.visit_id.in_({v for v, _ in scopes}),
+            or_(
+                table.c.subject_id.in_({c.subject_id for c in scopes.values()}),
+                table.c.visit_id.in_({v for v, _ in scopes if v != "AE"}),
+            ),
         )
     ).all()
+    actor = _actor(session)
     for mark in marks:
-        change = scopes.get((mark.visit_id, mark.form_code))
+        key = ("AE", mark.record_id) if mark.visit_id is None else (mark.visit_id, mark.form_code)
+        change = scopes.get(key)
         if change is None:
             continue
         why = session.info.get("reason") or f"{change.entity} {change.action}d"

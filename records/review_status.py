@@ -75,7 +75,7 @@ def checklist(session: Session, wb: Workbench) -> tuple[CheckItem, ...]:
         for q in queries
     )
     sdv = tuple(
-        f"{r.screening_number} {r.visit_code} {r.form_code}: {r.state}"
+        f"{r.screening_number} {r.visit_code} {r.what}: {r.state}"
         for r in read_sdv(session, wb.study)
         if r.state != "verified"
     )

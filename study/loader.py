@@ -110,6 +110,7 @@ def load_study(path: str | Path = DEFAULT_DEFINITION) -> StudyDefinition:
         codelists=_codelists(root.table("codelists")),
         signatures=_signatures(root),
         edit_checks=_edit_checks(root),
+        sdv_adverse_events=_sdv_adverse_events(root),
     )
     check_consistency(definition, root.fail)
     return definition
@@ -191,6 +192,13 @@ def _edit_checks(root: _Reader) -> tuple[str, ...]:
     if not all(isinstance(c, str) for c in codes):
         raise root.fail("review.edit_checks", "expected a list of check codes")
     return tuple(codes)
+
+
+def _sdv_adverse_events(root: _Reader) -> bool:
+    """[review] sdv_adverse_events: every adverse event needs source data verification."""
+    if "review" not in root.data:
+        return False
+    return bool(root.table("review").get("sdv_adverse_events", bool, False))
 
 
 def _form(r: _Reader) -> FormDef:

@@ -205,6 +205,7 @@ class StudyDefinition:
     codelists: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     signatures: SignaturePolicy = field(default_factory=SignaturePolicy)
     edit_checks: tuple[str, ...] = ()  # automatic data queries to run (records/edit_checks, #12)
+    sdv_adverse_events: bool = False  # every adverse event verified against source (#12)
 
     def visit(self, code: str) -> VisitDef:
         """The visit with this code; KeyError names the known codes."""

@@ -1,4 +1,5 @@
-"""Review listings 16.2.10.x (#12): every data query with its thread, and SDV state by form.
+"""Review listings 16.2.10.x (#12): every data query with its thread, and SDV state by form and
+by adverse event.
 
 Review rows are not clinical data: a data cut does not apply to them (the export shows the
 review state at extraction, as the cover's database status does).
@@ -35,6 +36,8 @@ QUERY_COLUMNS = (
 SDV_COLUMNS = (
     C.SUBJECT, C.VISIT, C.VISIT_REPEAT,
     Column("form_code", "Form", "code", key=True),
+    Column("record", "Adverse event", "text", key=True,
+           rule="AE number and term of an adverse event's verification (form AE)"),
     Column("state", "SDV state", "code", origin="derived",
            rule="verified; to verify; dropped = a later change removed the verification"),
     Column("verified_by", "Verified by", "text"),
@@ -80,13 +83,15 @@ def sdv_listing(src: ListingSource) -> Listing:
     frame = pd.DataFrame(
         [
             {"subject_id": r.subject_id, "visit_id": r.visit_id, "form_code": r.form_code,
-             "state": r.state, "verified_by": r.verified_by, "verified_at": r.verified_at,
-             "dropped_at": r.dropped_at, "drop_reason": r.drop_reason}
+             "record": r.record or None, "state": r.state, "verified_by": r.verified_by,
+             "verified_at": r.verified_at, "dropped_at": r.dropped_at,
+             "drop_reason": r.drop_reason}
             for r in rows
         ]
     )  # fmt: skip
     if not frame.empty:
+        frame["visit_id"] = frame["visit_id"].astype("Int64")  # an adverse event has no visit
         frame = F.with_visit(F.with_subject(frame, src), src)
-        frame = F.ordered(frame, [*C.VISIT_SORT, "form_code"])
+        frame = F.ordered(frame, [*C.VISIT_SORT, "form_code", "record"])
     head = ("16.2.10.2", "L16.2.10.2 SDV", "Source data verification by form", "review")
     return make_listing(src, head, SDV_COLUMNS, frame, notes=(CUT_NOTE,))

@@ -148,8 +148,11 @@ def test_review_journey(tmp_path: Path, start_server, browser: Browser):
         )
         choose(monitor, f"reviewq_action_{query.id}", "close")
         _click(monitor, f"reviewq_save_{query.id}")
+        # the close's rerun must finish before the next click, or that click cancels it
+        expect(monitor.get_by_text("No query is waiting.")).to_be_visible(timeout=WAIT)
         _click(monitor, "sdv_verify")
-        expect(monitor.get_by_text("1 of 1 forms verified")).to_be_visible(timeout=WAIT)
+        verified = monitor.get_by_text("1 of 1 forms and adverse events verified")
+        expect(verified).to_be_visible(timeout=WAIT)
         screenshot(monitor, "review-03-closed-and-verified")
         assert list_queries(wb)[0].status == "closed"
         assert [r.state for r in sdv_rows(wb)] == ["verified"]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from records import review_status as rs
+from records.adverse_events import save_adverse_event
 from records.assessments import save_assessment
 from records.queries import list_queries, raise_query, transition
 from records.sdv import sdv_rows
 from tests.pages import capture_support as fixtures
-from tests.pages.capture_support import USERS, Subject, open_page, screen, texts
+from tests.pages.capture_support import CONSENT, USERS, Subject, open_page, screen, texts
 
 wb = fixtures.wb  # the shared database fixture
 
@@ -64,9 +67,22 @@ def test_monitor_verifies_a_form_from_the_sdv_list(wb):
     subject = screen(wb)
     _pga(wb, subject)
     at = open_page("monitor", "review.py")
-    assert "0 of 1 forms verified" in at.get("progress")[0].proto.text
+    assert "0 of 1 forms and adverse events verified" in at.get("progress")[0].proto.text
     at.button(key="sdv_verify").click().run()
     assert [r.state for r in sdv_rows(wb)] == ["verified"]
+
+
+def test_monitor_verifies_an_adverse_event_from_the_same_list(wb):
+    subject = screen(wb)
+    onset = (CONSENT + timedelta(days=2)).isoformat()
+    save_adverse_event(wb, USERS["investigator"], subject_id=subject.id, values={
+        "term": "Headache", "onset": onset, "end": onset, "severity": "MILD",
+        "relationship": "NOT RELATED", "action_taken": "NOT APPLICABLE",
+        "outcome": "RECOVERED/RESOLVED"})  # fmt: skip
+    at = open_page("monitor", "review.py")
+    assert at.selectbox(key="sdv_pick").options == ["001-001 AE log AE 1 Headache (to verify)"]
+    at.button(key="sdv_verify").click().run()
+    assert [(r.record, r.state) for r in sdv_rows(wb)] == [("AE 1 Headache", "verified")]
 
 
 def test_frozen_visit_hides_save_buttons_and_lock_page_shows_the_checklist(wb):

@@ -5,10 +5,22 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from models.db import read_session
+from records.adverse_events import save_adverse_event
 from records.assessments import save_assessment
 from records.errors import Held, PermissionDenied, ValidationFailed
 from records.holds import place_hold
-from records.sdv import dropped_verifications, progress, required_forms, sdv_rows, verify_form
+from records.review_status import checklist
+from records.sdv import (
+    AE_FORM,
+    dropped_verifications,
+    progress,
+    required_forms,
+    sdv_rows,
+    verify,
+    verify_adverse_event,
+    verify_form,
+)
 from tests.records.conftest import TODAY
 from tests.review.conftest import ADMIN, COORDINATOR, DATA_MANAGER, MONITOR
 
@@ -76,3 +88,62 @@ def test_sdv_goes_on_under_a_freeze_not_a_lock_and_a_refused_write_keeps_the_mar
     place_hold(wb, DATA_MANAGER, "lock", "final")
     with pytest.raises(Held):
         verify_form(wb, MONITOR, subject.visits["SCR"], "EX")
+
+
+AE = {"term": "Headache", "onset": "2025-02-20T14:00", "end": "2025-02-21", "severity": "MILD",
+      "ctcae_grade": 1, "relationship": "POSSIBLY RELATED", "action_taken": "NOT APPLICABLE",
+      "outcome": "RECOVERED/RESOLVED"}  # fmt: skip
+
+
+def _ae(wb, actor, subject, **kw):
+    return save_adverse_event(wb, actor, subject_id=subject.id, values={**AE, **kw.pop("values",
+                              {})}, today=TODAY, **kw)  # fmt: skip
+
+
+@pytest.mark.req("REQ-AUD-04")
+def test_every_adverse_event_is_verified_and_a_change_drops_its_mark(wb, actor, subject):
+    """The study verifies 100 % of adverse events: each AE is a row of its own, verified by a
+    monitor, dropped (audited) by a change to that AE only, and counted by the lock checklist."""
+    assert wb.study.sdv_adverse_events
+    first, other = _ae(wb, actor, subject), _ae(wb, actor, subject, values={"term": "Nausea"})
+    rows = [r for r in sdv_rows(wb, subject.id) if r.form_code == AE_FORM]
+    assert [(r.record, r.state, r.visit_code) for r in rows] == [
+        ("AE 1 Headache", "to verify", "AE log"),
+        ("AE 2 Nausea", "to verify", "AE log"),
+    ]
+    assert verify_adverse_event(wb, MONITOR, first.id).state == "verified"
+    verify(wb, MONITOR, next(r for r in rows if r.record_id == other.id))
+    with pytest.raises(ValidationFailed, match="already verified"):
+        verify_adverse_event(wb, MONITOR, first.id)
+    _ae(
+        wb,
+        actor,
+        subject,
+        ae_id=first.id,
+        expected_version=first.version,
+        values={"severity": "MODERATE", "ctcae_grade": 2},
+        reason="worse per the clinic note",
+    )
+    states = {r.record: r.state for r in sdv_rows(wb, subject.id) if r.form_code == AE_FORM}
+    assert states == {"AE 1 Headache": "dropped", "AE 2 Nausea": "verified"}
+    (dropped,) = dropped_verifications(wb)
+    assert dropped.record_id == first.id and dropped.drop_reason == "worse per the clinic note"
+    assert [(a[0], a[1]) for a in _sdv_audit(wb)] == [
+        ("sdv_verify", "AE"),
+        ("sdv_verify", "AE"),
+        ("sdv_drop", "AE"),
+    ]
+    with read_session(wb.engine) as session:
+        (sdv_item,) = [c for c in checklist(session, wb) if c.name.startswith("SDV")]
+    assert any("AE 1 Headache: dropped" in line for line in sdv_item.problems)
+
+
+def test_adverse_event_sdv_is_a_monitors_and_stops_under_a_lock(wb, actor, subject):
+    event = _ae(wb, actor, subject)
+    with pytest.raises(PermissionDenied):
+        verify_adverse_event(wb, COORDINATOR, event.id)
+    place_hold(wb, DATA_MANAGER, "freeze", "interim", subject_id=subject.id)
+    verify_adverse_event(wb, MONITOR, event.id)  # a freeze lets review go on
+    place_hold(wb, DATA_MANAGER, "lock", "final")
+    with pytest.raises(Held):
+        verify_adverse_event(wb, MONITOR, event.id)
