@@ -126,8 +126,9 @@ def _write_parts(
 def _audit_trail_csv(wb: Workbench) -> tuple[bytes, int]:
     """Every audit row of the study (its chain hash included), in id order, as one CSV.
 
-    Values are exactly as stored (not neutralised for spreadsheets): the chain hashes must be
-    recomputable from them. The archive's README says to import the file as text."""
+    Text is written as read (not neutralised for spreadsheets, so a value starting with = or +
+    reads as entered); this CSV is for reading, not for recomputing the chain, which hashes
+    columns (ids, the previous hash) the listing shows decoded. Import it as text."""
     trail = read_audit_trail(wb.engine, wb.study, Scope(), AuditRange())
     labels = {c.name: c.label for c in trail.columns}
     parts, rows = [], 0
@@ -172,7 +173,7 @@ def _readme(wb: Workbench, anchor: str) -> str:
         "            queries, SDV, signatures with their manifestation, audit history\n"
         "listings/   the patient data listings workbook (ICH E3 16.2)\n"
         "audit/      the full audit trail, one row per change, with its SHA-256 chain hash;\n"
-        "            values exactly as stored: import it as text, do not open it by double-click\n"
+        "            text as entered (not neutralised): import it as text, do not double-click\n"
         "odm/        the CDISC ODM 1.3.2 archive (metadata, data, audit records, signatures)\n\n"
         "Check the files: sha256sum -c SHA256SUMS (manifest.json holds the same digests).\n"
         "Check the live database still extends this archive:\n"

@@ -18,7 +18,7 @@ def whole_file(out: Path) -> Iterator[Path]:
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         yield partial
+        partial.replace(out)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    partial.replace(out)

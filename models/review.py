@@ -89,7 +89,7 @@ class SdvMark(SQLModel, table=True):
     subject_id: int = Field(foreign_key="subject.id", index=True)
     visit_id: int | None = Field(default=None, foreign_key="visit.id")
     form_code: str = Field(max_length=20)
-    record_id: int | None = None
+    record_id: int | None = Field(default=None, index=True)
     user_id: int | None = None
     verified_by: str = Field(max_length=200)
     verified_at: datetime = Field(default_factory=utc_now)

@@ -18,7 +18,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from models import SYSTEM_ACTOR, Actor, AdverseEvent, DataQuery, LabResult, Subject, Visit
+from models import (
+    SYSTEM_ACTOR,
+    Actor,
+    AdverseEvent,
+    DataQuery,
+    LabResult,
+    QueryMessage,
+    Subject,
+    Visit,
+)
 from models.db import read_session
 from records.context import Workbench
 from records.errors import RecordsError, ValidationFailed
@@ -253,6 +262,29 @@ def _auto_queries(session: Session, subjects: set[int] | None) -> dict[tuple[Any
     }
 
 
+_KEY_COLUMNS = (DataQuery.check_code, DataQuery.subject_id, DataQuery.visit_id,
+                DataQuery.form_code, DataQuery.entity, DataQuery.record_id,
+                DataQuery.field)  # fmt: skip
+
+
+def _settled(session: Session, subjects: set[int] | None) -> set[tuple[Any, ...]]:
+    """Findings (key and text) a person closed or cancelled: not raised again while the finding
+    reads the same. A finding whose text changes (another value, another grade) is new."""
+    q, m = DataQuery, QueryMessage
+    query = (
+        select(*_KEY_COLUMNS, q.text, m.action)
+        .join(m, m.query_id == q.id)
+        .where(q.origin == "auto", q.status.in_(("closed", "cancelled")))  # type: ignore[attr-defined]
+        .order_by(m.id)  # type: ignore[arg-type]
+    )
+    if subjects is not None:
+        query = query.where(q.subject_id.in_(subjects))  # type: ignore[attr-defined]
+    last: dict[tuple[Any, ...], str] = {}
+    for *key, action in session.execute(query):
+        last[tuple(key)] = action
+    return {key for key, action in last.items() if action != "auto_close"}
+
+
 def run_checks(
     wb: Workbench,
     actor: Actor = SYSTEM_ACTOR,
@@ -264,6 +296,7 @@ def run_checks(
     allowed = set(raise_only) if raise_only is not None else set(CHECKS)
     with read_session(wb.engine) as session:
         existing = _auto_queries(session, scope)
+        settled = _settled(session, scope)
         # Evaluate the checks that may raise, and those with an open query that may now close.
         wanted = allowed | {q.check_code for q in existing.values() if q.status == "open"}
         found = _findings(session, wb.study, scope, [c for c in _codes(wb.study) if c in wanted])
@@ -271,6 +304,8 @@ def run_checks(
     for f in found:
         if f.key in existing:
             pending += 1
+        elif (*f.key, f.text) in settled:
+            continue  # a person settled this very finding; it is not raised again
         elif f.check in allowed:
             raise_query(wb, actor, f.text, visit_id=f.visit_id, form_code=f.form_code,
                         entity=f.entity, record_id=f.record_id, field=f.field, origin="auto",

@@ -21,10 +21,16 @@ def upgrade() -> None:
     with op.batch_alter_table("sdvmark", schema=None) as batch_op:
         batch_op.add_column(sa.Column("record_id", sa.Integer(), nullable=True))
         batch_op.alter_column("visit_id", existing_type=sa.Integer(), nullable=True)
+        batch_op.create_index(batch_op.f("ix_sdvmark_record_id"), ["record_id"], unique=False)
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM sdvmark WHERE visit_id IS NULL")
+    marks = op.get_bind().execute(sa.text("SELECT count(*) FROM sdvmark WHERE visit_id IS NULL"))
+    if marks.scalar():
+        raise RuntimeError(
+            "adverse events carry SDV marks: a downgrade would destroy verification evidence"
+        )
     with op.batch_alter_table("sdvmark", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_sdvmark_record_id"))
         batch_op.alter_column("visit_id", existing_type=sa.Integer(), nullable=False)
         batch_op.drop_column("record_id")

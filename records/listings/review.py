@@ -83,8 +83,8 @@ def sdv_listing(src: ListingSource) -> Listing:
     frame = pd.DataFrame(
         [
             {"subject_id": r.subject_id, "visit_id": r.visit_id, "form_code": r.form_code,
-             "record": r.record or None, "state": r.state, "verified_by": r.verified_by,
-             "verified_at": r.verified_at, "dropped_at": r.dropped_at,
+             "record": r.record or None, "ae_order": r.record_id or 0, "state": r.state,
+             "verified_by": r.verified_by, "verified_at": r.verified_at, "dropped_at": r.dropped_at,
              "drop_reason": r.drop_reason}
             for r in rows
         ]
@@ -92,6 +92,6 @@ def sdv_listing(src: ListingSource) -> Listing:
     if not frame.empty:
         frame["visit_id"] = frame["visit_id"].astype("Int64")  # an adverse event has no visit
         frame = F.with_visit(F.with_subject(frame, src), src)
-        frame = F.ordered(frame, [*C.VISIT_SORT, "form_code", "record"])
+        frame = F.ordered(frame, [*C.VISIT_SORT, "form_code", "ae_order"])
     head = ("16.2.10.2", "L16.2.10.2 SDV", "Source data verification by form", "review")
     return make_listing(src, head, SDV_COLUMNS, frame, notes=(CUT_NOTE,))

@@ -14,7 +14,7 @@ from records.labs import save_lab_panel
 from records.queries import list_queries, transition
 from records.visits import calendar, record_visit_date
 from tests.records.conftest import TODAY
-from tests.review.conftest import COORDINATOR
+from tests.review.conftest import COORDINATOR, MONITOR
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -134,3 +134,23 @@ def test_values_outside_the_event_or_of_other_terms_raise_nothing(wb, actor, dos
         "relationship": "NOT RELATED", "action_taken": "NOT APPLICABLE",
         "outcome": "RECOVERED/RESOLVED", "end": "2025-03-26"})  # fmt: skip
     assert findings(wb, codes=["CTCAE_LAB"]) == []
+
+
+def test_a_finding_a_person_closed_is_not_raised_again_until_it_reads_differently(wb, actor, dosed):
+    """The PI confirms grade 1 against the count; later saves of the subject do not raise the
+    same query again, but a new worse value (another finding text) does."""
+    v3 = dosed.visits["V3"]
+    record_visit_date(wb, actor, v3, date(2025, 3, 6), today=TODAY)
+    count = {"NEUT": {"value": 0.8, "clinical_significance": "CS"}}
+    panel = save_lab_panel(wb, actor, visit_id=v3, panel="HEM", today=TODAY, values=count)
+    _neutropenia(wb, actor, dosed.id, 1)
+    (q,) = _auto(wb, "CTCAE_LAB")
+    transition(wb, COORDINATOR, q.id, "answer", "PI confirms grade 1: repeat count was normal")
+    transition(wb, MONITOR, q.id, "close", "Accepted")
+    _neutropenia(wb, actor, dosed.id, 1)  # any later save of the subject runs the check again
+    assert [x.status for x in _auto(wb, "CTCAE_LAB") if x.record_id == q.record_id] == ["closed"]
+    save_lab_panel(wb, actor, visit_id=v3, panel="HEM", today=TODAY, reason="re-read",
+                   expected_version=panel.version,
+                   values={"NEUT": {"value": 0.4, "clinical_significance": "CS"}})  # fmt: skip
+    states = sorted(x.status for x in _auto(wb, "CTCAE_LAB") if x.record_id == q.record_id)
+    assert states == ["closed", "open"]

@@ -147,3 +147,19 @@ def test_adverse_event_sdv_is_a_monitors_and_stops_under_a_lock(wb, actor, subje
     place_hold(wb, DATA_MANAGER, "lock", "final")
     with pytest.raises(Held):
         verify_adverse_event(wb, MONITOR, event.id)
+
+
+def test_a_downgrade_refuses_to_destroy_adverse_event_verifications(wb, actor, subject):
+    """Migration 0007 down would drop AE marks: refused while any exists (evidence)."""
+    from alembic import command
+    from alembic.config import Config
+
+    from tests.conftest import REPO_ROOT
+
+    verify_adverse_event(wb, MONITOR, _ae(wb, actor, subject).id)
+    config = Config(str(REPO_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(REPO_ROOT / "migrations"))
+    with pytest.raises(RuntimeError, match="verification evidence"), wb.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0006")
+    assert sdv_rows(wb, subject.id)[-1].state == "verified"
