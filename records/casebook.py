@@ -153,21 +153,13 @@ def _visit_sections(wb: Workbench, listings: dict[str, Listing]) -> Iterator[Sec
         if number not in placed and {"visit_code", "visit_sequence"} <= set(listing.frame.columns)
     ]
     rank = {v.code: i for i, v in enumerate(wb.study.visits)}
-    seen = {
-        (str(code), 1 if missing(seq) else int(seq))
-        for listing in per_visit
-        for code, seq in zip(
-            listing.frame["visit_code"], listing.frame["visit_sequence"], strict=True
-        )
-        if not missing(code)
-    }
+    keyed = [(listing, _visit_keys(listing.frame)) for listing in per_visit]
+    seen = {key for _, keys in keyed for key in keys if key[0] is not None}
     for code, seq in sorted(seen, key=lambda v: (rank.get(v[0], len(rank)), v[0], v[1])):
         blocks = []
         name = ""
-        for listing in per_visit:
-            frame = listing.frame
-            repeat = frame["visit_sequence"].map(lambda s: 1 if missing(s) else int(s))
-            rows = frame[(frame["visit_code"] == code) & (repeat == seq)]
+        for listing, keys in keyed:
+            rows = listing.frame[[key == (code, seq) for key in keys]]
             if len(rows):
                 if "visit_name" in rows.columns and not name:
                     name = str(rows["visit_name"].iloc[0])
@@ -175,6 +167,14 @@ def _visit_sections(wb: Workbench, listings: dict[str, Listing]) -> Iterator[Sec
         if blocks:
             title = f"Visit {code}" + (f" #{seq}" if seq > 1 else "")
             yield Section(title + (f" · {name}" if name else ""), tuple(blocks))
+
+
+def _visit_keys(frame: pd.DataFrame) -> list[tuple[str | None, int]]:
+    """Each row's visit as (code, repeat); a missing repeat is the first."""
+    return [
+        (None if missing(code) else str(code), 1 if missing(seq) else int(seq))
+        for code, seq in zip(frame["visit_code"], frame["visit_sequence"], strict=True)
+    ]
 
 
 def block(listing: Listing, frame: pd.DataFrame, title: str, fold: bool = True) -> Block:

@@ -61,8 +61,7 @@ def required_forms(study: StudyDefinition) -> frozenset[str]:
 
 def verify_form(wb: Workbench, actor: Actor, visit_id: int, form_code: str) -> SdvRow:
     """Mark one form of a visit verified against source (monitor); audited."""
-    if actor.role not in VERIFIERS:
-        raise PermissionDenied("only a monitor may mark source data verified")
+    _require_verifier(actor)
     with write(wb, actor) as session:
         visit = session.get(Visit, visit_id)
         if visit is None:
@@ -70,16 +69,10 @@ def verify_form(wb: Workbench, actor: Actor, visit_id: int, form_code: str) -> S
         refuse_if_locked(session, visit.subject_id, visit_id, form_code)
         if (visit_id, form_code) not in form_states(session, wb.study, visit.subject_id):
             raise ValidationFailed({"form_code": f"{form_code} has no data at this visit"})
-        if _current(session, visit_id, form_code) is not None:
+        if _current(session, SdvMark.visit_id == visit_id, SdvMark.form_code == form_code):
             raise ValidationFailed({"form_code": f"{form_code} is already verified"})
-        mark = SdvMark(subject_id=visit.subject_id, visit_id=visit_id, form_code=form_code,
-                       user_id=actor.user_id, verified_by=actor.full_name)  # fmt: skip
-        session.add(mark)
-        session.flush()
-        row = audit_row(actor, action="sdv_verify", entity="sdvmark", record_id=mark.id,
-                        subject_id=mark.subject_id, visit_id=visit_id, form=form_code,
-                        field="verified", old_value="false", new_value="true")  # fmt: skip
-        append(session.connection(), [row])
+        _record(session, actor, SdvMark(subject_id=visit.subject_id, visit_id=visit_id,
+                                        form_code=form_code))  # fmt: skip
         subject_id = visit.subject_id
     return next(
         r
@@ -90,25 +83,16 @@ def verify_form(wb: Workbench, actor: Actor, visit_id: int, form_code: str) -> S
 
 def verify_adverse_event(wb: Workbench, actor: Actor, ae_id: int) -> SdvRow:
     """Mark one adverse event verified against source (monitor); audited."""
-    if actor.role not in VERIFIERS:
-        raise PermissionDenied("only a monitor may mark source data verified")
+    _require_verifier(actor)
     with write(wb, actor) as session:
         event = session.get(AdverseEvent, ae_id)
         if event is None:
             raise NotFound(f"no adverse event {ae_id}")
         refuse_if_locked(session, event.subject_id, None, None)
-        if _current_ae(session, ae_id) is not None:
+        if _current(session, SdvMark.form_code == AE_FORM, SdvMark.record_id == ae_id):
             raise ValidationFailed({"ae": f"AE {event.sequence} is already verified"})
-        mark = SdvMark(subject_id=event.subject_id, visit_id=None, form_code=AE_FORM,
-                       record_id=ae_id, user_id=actor.user_id,
-                       verified_by=actor.full_name)  # fmt: skip
-        session.add(mark)
-        session.flush()
-        row = audit_row(actor, action="sdv_verify", entity="sdvmark", record_id=mark.id,
-                        subject_id=mark.subject_id, form=AE_FORM, field="verified",
-                        old_value="false", new_value="true",
-                        reason=f"adverseevent #{ae_id} (AE {event.sequence})")  # fmt: skip
-        append(session.connection(), [row])
+        mark = SdvMark(subject_id=event.subject_id, form_code=AE_FORM, record_id=ae_id)
+        _record(session, actor, mark, reason=f"adverseevent #{ae_id} (AE {event.sequence})")
         subject_id = event.subject_id
     return next(r for r in sdv_rows(wb, subject_id, only_required=False) if r.record_id == ae_id)
 
@@ -121,23 +105,27 @@ def verify(wb: Workbench, actor: Actor, row: SdvRow) -> SdvRow:
     return verify_form(wb, actor, row.visit_id, row.form_code)
 
 
-def _current(session: Session, visit_id: int, form_code: str) -> SdvMark | None:
-    return session.scalar(
-        select(SdvMark).where(
-            SdvMark.visit_id == visit_id,
-            SdvMark.form_code == form_code,
-            SdvMark.dropped_at.is_(None),  # type: ignore[union-attr]
-        )
-    )
+def _require_verifier(actor: Actor) -> None:
+    if actor.role not in VERIFIERS:
+        raise PermissionDenied("only a monitor may mark source data verified")
 
 
-def _current_ae(session: Session, ae_id: int) -> SdvMark | None:
+def _record(session: Session, actor: Actor, mark: SdvMark, reason: str | None = None) -> None:
+    """Save a new mark, stamped with the monitor, and its `sdv_verify` audit row."""
+    mark.user_id, mark.verified_by = actor.user_id, actor.full_name
+    session.add(mark)
+    session.flush()
+    row = audit_row(actor, action="sdv_verify", entity="sdvmark", record_id=mark.id,
+                    subject_id=mark.subject_id, visit_id=mark.visit_id, form=mark.form_code,
+                    field="verified", old_value="false", new_value="true",
+                    reason=reason)  # fmt: skip
+    append(session.connection(), [row])
+
+
+def _current(session: Session, *where: Any) -> SdvMark | None:
+    """The mark in force (not dropped) that `where` selects, if any."""
     return session.scalar(
-        select(SdvMark).where(
-            SdvMark.form_code == AE_FORM,
-            SdvMark.record_id == ae_id,
-            SdvMark.dropped_at.is_(None),  # type: ignore[union-attr]
-        )
+        select(SdvMark).where(*where, SdvMark.dropped_at.is_(None))  # type: ignore[union-attr]
     )
 
 
