@@ -8,7 +8,7 @@ DEMO_DB := sqlite:///$(CURDIR)/data/demo.db
 # `make lint` checks the models against the migrations on a fresh schema, never on your data.
 LINT_DB := sqlite:///$(CURDIR)/data/.lint-schema.db
 
-.PHONY: run demo test test-fast lint bench browser spreadsheet install validate
+.PHONY: run demo test test-fast lint bench browser spreadsheet postgres install validate
 
 install: $(STAMP)
 
@@ -38,7 +38,13 @@ spreadsheet:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		libreoffice-calc-nogui)
 
-test: $(STAMP) browser spreadsheet
+# The records, review and CLI tests also run on a PostgreSQL server the test run starts itself
+# (tests/postgres_server.py) from Debian's binaries.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl > /dev/null 2>&1 || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
+
+test: $(STAMP) browser spreadsheet postgres
 	$(PY) -m pytest -p validation.plugin --validation-results=validation/report/results.json
 	$(PY) -m validation.report --results validation/report/results.json
 
@@ -46,7 +52,7 @@ test: $(STAMP) browser spreadsheet
 validate: $(STAMP)
 	$(PY) -m validation.report
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) postgres
 	$(PY) -m pytest -m "not e2e"
 
 lint: $(STAMP)
@@ -57,5 +63,5 @@ lint: $(STAMP)
 	mkdir -p data && WORKBENCH_DB_URL=$(LINT_DB) $(PY) manage.py migrate > /dev/null
 	WORKBENCH_DB_URL=$(LINT_DB) $(VENV)/bin/alembic check
 
-bench: $(STAMP)
+bench: $(STAMP) postgres
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done

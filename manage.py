@@ -1,4 +1,4 @@
-"""Command line: migrate, create-user, users, demo, backup, restore, verify, export.
+"""Command line: migrate, create-user, users, demo, backup, restore, copy, verify, export.
 
 Every command takes --db URL (default: $WORKBENCH_DB_URL or the local SQLite file) and exits
 0 on success, 1 when a check finds problems or input is refused, 2 on usage errors.
@@ -184,6 +184,27 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return _report(report, ok)
 
 
+def cmd_copy(args: argparse.Namespace) -> int:
+    """Copy the study (--db, usually the SQLite file) into an empty database at --to."""
+    from records.copy_study import copy_study
+
+    source = make_engine(database_url(args.db))
+    upgrade(source)
+    target = make_engine(args.to)
+    try:
+        report = copy_study(source, target)
+    finally:
+        source.dispose()
+        target.dispose()
+    tables = sum(1 for n in report.rows.values() if n)
+    print(
+        f"copied {sum(report.rows.values()):,} rows in {tables} tables to "
+        f"{target.url.render_as_string(hide_password=True)}; both verify, chain head "
+        f"{report.head.as_text()} on both"
+    )
+    return 0
+
+
 def cmd_restore(args: argparse.Namespace) -> int:
     from records.restore import restore
 
@@ -285,6 +306,11 @@ def parser() -> argparse.ArgumentParser:
         "--anchor", help="a backup, its manifest or an export: the chain must extend it"
     )
     ve.set_defaults(func=cmd_verify)
+    cp = sub.add_parser(
+        "copy", help="copy the study into an empty (PostgreSQL) database, audit trail intact"
+    )
+    cp.add_argument("--to", required=True, help="URL of the empty target database")
+    cp.set_defaults(func=cmd_copy)
     rs = sub.add_parser("restore", help="put a verified backup in place of the database")
     rs.add_argument("--from", dest="source", required=True, help="the backup file")
     rs.add_argument("--reason", required=True, help="why (audited)")

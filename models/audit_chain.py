@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, text
 
 from models.audit import AuditEvent
+from models.db import WRITE_LOCK_KEY
 from version import APP_VERSION
 
 GENESIS = "0" * 64
@@ -59,7 +60,8 @@ def append(conn: Connection, rows: Iterable[dict[str, Any]]) -> int:
     if not rows:
         return 0
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(727411)"))
+        # Already held by a unit of work (models.db); taken again for any other writer.
+        conn.execute(text(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"))
     last = conn.execute(
         select(_TABLE.c.id, _TABLE.c.row_hash).order_by(_TABLE.c.id.desc()).limit(1)
     ).first()

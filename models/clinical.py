@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlmodel import Field
+from sqlmodel import Field, UniqueConstraint
 
 from models.base import ClinicalRecord, version_column
 
@@ -117,7 +117,12 @@ class MedicalHistory(ClinicalRecord, table=True):
 
 
 class AdverseEvent(ClinicalRecord, table=True):
-    """An adverse event with every field spec/records.md §4.2 a site collects; TEAE is derived."""
+    """An adverse event with every field spec/records.md §4.2 a site collects; TEAE is derived.
+
+    Its number is unique per subject by constraint, not only by the max + 1 of the write path.
+    """
+
+    __table_args__ = (UniqueConstraint("subject_id", "sequence"),)
 
     id: int | None = Field(default=None, primary_key=True)
     subject_id: int = Field(foreign_key="subject.id", index=True)

@@ -2,7 +2,11 @@
 
 SQLite by default (a file under data/), PostgreSQL by URL. On SQLite every connection gets
 foreign keys, WAL, a busy timeout and FULL sync; write transactions start with BEGIN IMMEDIATE so
-concurrent writers queue instead of losing updates (spec/streamlit.md §4.2).
+concurrent writers queue instead of losing updates (spec/streamlit.md §4.2). On PostgreSQL a write
+transaction takes the same one global place in the queue first thing, with a transaction-level
+advisory lock: the next number (max + 1), the optimistic version check, the account check and the
+audit chain's next link are then read after every earlier writer committed, exactly as on SQLite,
+and the audit chain is appended in one global order (issue #16).
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = REPO_ROOT / "data" / "workbench.db"
 DB_URL_VARIABLE = "WORKBENCH_DB_URL"
 _WRITE = "workbench_write"
+# The key of the one advisory lock every PostgreSQL write transaction holds until it ends.
+WRITE_LOCK_KEY = 727411
 
 
 def database_url(url: str | None = None) -> str:
@@ -33,7 +39,11 @@ def make_engine(url: str | None = None) -> Engine:
     """Create an engine with the project's connection settings for its dialect."""
     url = database_url(url)
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        # Reads see one snapshot per transaction, as SQLite's do; writers ask for READ
+        # COMMITTED (`writer`), so after the write lock they read what committed before them.
+        engine = create_engine(url, pool_pre_ping=True, isolation_level="REPEATABLE READ")
+        event.listen(engine, "begin", _postgres_begin)
+        return engine
     path = url.split("///", 1)[-1]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -57,6 +67,22 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _postgres_begin(conn: Any) -> None:
+    if conn.get_execution_options().get(_WRITE, False):
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+
+def writer(engine: Engine) -> Engine:
+    """The engine as a writer: BEGIN IMMEDIATE on SQLite, the global write lock on PostgreSQL.
+
+    Every transaction that writes goes through this, so writers queue in one order on both
+    engines and the rules read below a write see every earlier commit.
+    """
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(**{_WRITE: True}, isolation_level="READ COMMITTED")
+    return engine.execution_options(**{_WRITE: True})
+
+
 @contextmanager
 def unit_of_work(
     engine: Engine, actor: Actor, reason: str | None = None, study_version: str | None = None
@@ -68,7 +94,7 @@ def unit_of_work(
     """
     from models.accounts import check_actor
 
-    session = Session(engine.execution_options(**{_WRITE: True}), expire_on_commit=False)
+    session = Session(writer(engine), expire_on_commit=False)
     session.info.update(actor=actor, reason=reason, study_version=study_version)
     try:
         check_actor(session, actor)

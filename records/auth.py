@@ -23,6 +23,7 @@ from models import ROLES, SYSTEM_ACTOR, Actor, AuditEvent, User
 from models.accounts import AccountNotCurrent, account_refusal, aware, check_actor
 from models.audit_chain import append
 from models.base import utc_now
+from models.db import writer
 from records import fields
 from records.errors import NotFound, PermissionDenied, ValidationFailed
 from records.passwords import MIN_LENGTH, password_problem
@@ -151,7 +152,7 @@ def create_user(engine: Engine, actor: Actor, values: dict[str, str]) -> UserRea
     """Create an account (admins only, or the system during first setup)."""
     require(actor, "manage_users")
     clean = _validate(values)
-    with Session(engine, expire_on_commit=False) as session, session.begin():
+    with Session(writer(engine), expire_on_commit=False) as session, session.begin():
         _checked(session, actor)
         if _by_username(session, clean["username"] or "") is not None:
             raise ValidationFailed(
@@ -212,7 +213,7 @@ def authenticate(engine: Engine, username: str, password: str, origin: str = "ui
     must change a one-time password is signed in with `must_change_password` set: the app then
     shows nothing but the password change, and every write is refused until it is done.
     """
-    with Session(engine, expire_on_commit=False) as session, session.begin():
+    with Session(writer(engine), expire_on_commit=False) as session, session.begin():
         user = _by_username(session, username)
         throttled = _throttled(session, username, known=user is not None)
         if throttled is not None:
@@ -311,7 +312,7 @@ def reauthenticate(
     """
     if actor.user_id is None:
         raise PermissionDenied("only a signed-in account can sign")
-    with Session(engine, expire_on_commit=False) as session, session.begin():
+    with Session(writer(engine), expire_on_commit=False) as session, session.begin():
         user = session.get(User, actor.user_id)
         problem = account_refusal(user, actor.role)
         named = username is None or username.strip().lower() == actor.username.lower()
@@ -336,7 +337,7 @@ def change_password(
     """A user changes their own password (also how a one-time password is replaced)."""
     if actor.user_id is None:
         raise PermissionDenied("only a signed-in account has a password to change")
-    with Session(engine, expire_on_commit=False) as session, session.begin():
+    with Session(writer(engine), expire_on_commit=False) as session, session.begin():
         user = session.get(User, actor.user_id)
         if user is None or not user.active:
             raise PermissionDenied("this account does not exist or has been deactivated")
@@ -363,7 +364,7 @@ def reset_password(engine: Engine, actor: Actor, user_id: int, reason: str) -> s
     require(actor, "manage_users")
     _need_reason(reason)
     one_time = _one_time_password()
-    with Session(engine, expire_on_commit=False) as session, session.begin():
+    with Session(writer(engine), expire_on_commit=False) as session, session.begin():
         _checked(session, actor)
         user = _user(session, user_id)
         user.password_hash = _HASHER.hash(one_time)
@@ -385,7 +386,7 @@ def unlock(engine: Engine, actor: Actor, user_id: int, reason: str) -> UserRead:
     """An administrator lifts a lock-out (failed sign-ins), audited with the reason."""
     require(actor, "manage_users")
     _need_reason(reason)
-    with Session(engine, expire_on_commit=False) as session, session.begin():
+    with Session(writer(engine), expire_on_commit=False) as session, session.begin():
         _checked(session, actor)
         user = _user(session, user_id)
         old = aware(user.locked_until)
@@ -433,7 +434,7 @@ def set_role(
     fields.text(errors, "reason", reason, required=True, max_length=500)
     if errors:
         raise ValidationFailed(errors)
-    with Session(engine, expire_on_commit=False) as session, session.begin():
+    with Session(writer(engine), expire_on_commit=False) as session, session.begin():
         _checked(session, actor)
         user = _user(session, user_id)
         if user.id == actor.user_id and (role != "admin" or not active):

@@ -158,7 +158,7 @@ def _normalised(sql: str | None) -> str:
 
 
 def trigger_problems(conn: Connection) -> list[str]:
-    """Missing, altered or unexpected triggers on the append-only tables (SQLite)."""
+    """Missing, altered, disabled or unexpected triggers on the append-only tables."""
     if conn.dialect.name != "sqlite":
         return _postgres_trigger_problems(conn)
     tables = {table for table, _ in APPEND_ONLY_TRIGGERS.values()}
@@ -180,20 +180,51 @@ def trigger_problems(conn: Connection) -> list[str]:
     return problems
 
 
-def _postgres_trigger_problems(conn: Connection) -> list[str]:
-    names = set(
-        conn.execute(
-            text(
-                "SELECT trigger_name FROM information_schema.triggers "
-                "WHERE event_object_table = 'auditevent'"
-            )
-        ).scalars()
+# PostgreSQL: a row trigger refuses UPDATE and DELETE, a statement trigger refuses TRUNCATE
+# (migrations 0001, 0003, 0008). Each must exist on its table, fire, and still raise.
+POSTGRES_TRIGGERS: dict[str, tuple[str, str]] = {
+    f"{table}_{kind}": (
+        table,
+        f"CREATE TRIGGER {table}_{kind} BEFORE {event} ON public.{table} FOR EACH {level} "
+        f"EXECUTE FUNCTION {function}()",
     )
-    if "auditevent_append_only" not in names:
-        return [
-            "trigger auditevent_append_only is missing: the audit trail is no longer append-only"
-        ]
-    return []
+    for table in ("auditevent", "signature", "signatureinvalidation")
+    for kind, event, level, function in (
+        ("append_only", "DELETE OR UPDATE", "ROW", f"{table}_append_only"),
+        ("no_truncate", "TRUNCATE", "STATEMENT", "workbench_no_truncate"),
+    )
+}
+
+
+def _postgres_trigger_problems(conn: Connection) -> list[str]:
+    rows = conn.execute(
+        text(
+            "SELECT t.tgname, c.relname, t.tgenabled, pg_get_triggerdef(t.oid), p.prosrc "
+            "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_proc p ON p.oid = t.tgfoid "
+            "WHERE NOT t.tgisinternal AND c.relname IN "
+            "('auditevent', 'signature', 'signatureinvalidation')"
+        )
+    ).all()
+    found = {
+        name: (table, enabled, definition, source)
+        for name, table, enabled, definition, source in rows
+    }
+    problems = []
+    for name, (table, expected) in POSTGRES_TRIGGERS.items():
+        if name not in found:
+            problems.append(f"trigger {name} is missing: table {table} is no longer append-only")
+            continue
+        on, enabled, definition, source = found[name]
+        if on != table or definition != expected:
+            problems.append(f"trigger {name} was replaced: its definition is not the expected one")
+        elif enabled == "D":
+            problems.append(f"trigger {name} is disabled: table {table} is no longer append-only")
+        elif "RAISE EXCEPTION" not in (source or "").upper():
+            problems.append(f"trigger {name} no longer refuses: its function does not raise")
+    for name in sorted(set(found) - set(POSTGRES_TRIGGERS)):
+        problems.append(f"unexpected trigger {name} on append-only table {found[name][0]}")
+    return problems
 
 
 def seal_problems(conn: Connection) -> list[str]:

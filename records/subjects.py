@@ -49,11 +49,14 @@ def ensure_site(wb: Workbench) -> int:
         if site is not None:
             return int(site.id)  # type: ignore[arg-type]
     with unit_of_work(wb.engine, SYSTEM_ACTOR, study_version=_version(wb)) as session:
-        site = Site(
-            code=wb.study.site.code, name=wb.study.site.name, timezone=wb.study.site.timezone
-        )
-        session.add(site)
-        session.flush()
+        # Looked up again in the write transaction: another writer may have created it since.
+        site = session.scalar(select(Site).where(Site.code == wb.study.site.code))
+        if site is None:
+            site = Site(
+                code=wb.study.site.code, name=wb.study.site.name, timezone=wb.study.site.timezone
+            )
+            session.add(site)
+            session.flush()
         return int(site.id)  # type: ignore[arg-type]
 
 

@@ -82,13 +82,14 @@ def upgrade() -> None:
             type_=sqlmodel.sql.sqltypes.AutoString(length=60),
             existing_nullable=True,
         )
+        # The foreign key goes before the type changes (PostgreSQL checks it at once).
+        batch_op.drop_constraint(batch_op.f("fk_dataquery_opened_by_user"), type_="foreignkey")
         batch_op.alter_column(
             "opened_by",
             existing_type=sa.INTEGER(),
             type_=sqlmodel.sql.sqltypes.AutoString(length=200),
             existing_nullable=False,
         )
-        batch_op.drop_constraint(batch_op.f("fk_dataquery_opened_by_user"), type_="foreignkey")
         batch_op.create_foreign_key(
             batch_op.f("fk_dataquery_visit_id_visit"), "visit", ["visit_id"], ["id"]
         )
@@ -133,14 +134,15 @@ def downgrade() -> None:
 
     with op.batch_alter_table("dataquery", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_dataquery_visit_id_visit"), type_="foreignkey")
-        batch_op.create_foreign_key(
-            batch_op.f("fk_dataquery_opened_by_user"), "user", ["opened_by"], ["id"]
-        )
         batch_op.alter_column(
             "opened_by",
             existing_type=sqlmodel.sql.sqltypes.AutoString(length=200),
             type_=sa.INTEGER(),
             existing_nullable=False,
+            postgresql_using="opened_by::integer",
+        )
+        batch_op.create_foreign_key(
+            batch_op.f("fk_dataquery_opened_by_user"), "user", ["opened_by"], ["id"]
         )
         batch_op.alter_column(
             "field",

@@ -1,48 +1,15 @@
-"""The command line, run as a real subprocess against real SQLite files."""
+"""The command line, run as a real subprocess against a real database on either engine."""
 
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
-REPO = Path(__file__).resolve().parents[2]
-PASSWORD = "a long enough password"
-
-
-def manage(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(REPO / "manage.py"), *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=300,
-    )
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    assert manage("--db", url, "migrate").returncode == 0
-    created = manage(
-        "--db",
-        url,
-        "create-user",
-        "--username",
-        "ivy",
-        "--full-name",
-        "Ivy Inv",
-        "--role",
-        "investigator",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-    )
-    assert created.returncode == 0, created.stderr
-    return url
+from models.db import make_engine
+from tests.cli.conftest import manage, query
+from tests.tamper import lift_append_only
 
 
 def test_create_user_refuses_a_short_password_with_exit_code_1(db):
@@ -72,16 +39,18 @@ def test_verify_clean_database(db):
     assert "intact" in result.stdout
 
 
-def test_verify_detects_tampering(db, tmp_path):
-    path = db.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as conn:
-        conn.execute("DROP TRIGGER auditevent_no_update")
-        conn.execute("UPDATE auditevent SET new_value = 'admin' WHERE field = 'role'")
+def test_verify_detects_tampering(db):
+    engine = make_engine(db)
+    with engine.begin() as conn:
+        lift_append_only(conn)
+        conn.execute(text("UPDATE auditevent SET new_value = 'admin' WHERE field = 'role'"))
+    engine.dispose()
     result = manage("--db", db, "verify")
     assert result.returncode == 1
     assert "does not match its hash" in result.stderr
 
 
+@pytest.mark.sqlite_only("the online backup copies the SQLite file; PostgreSQL uses pg_dump")
 def test_backup_round_trip(db, tmp_path):
     out = tmp_path / "backup" / "copy.db"
     result = manage("--db", db, "backup", "--out", str(out))
@@ -94,8 +63,8 @@ def test_backup_round_trip(db, tmp_path):
 
 
 @pytest.mark.req("REQ-AUD-09")
-def test_demo_builds_an_audited_study_and_prints_accounts(tmp_path):
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
+def test_demo_builds_an_audited_study_and_prints_accounts(db_url):
+    url = db_url
     result = manage("--db", url, "demo", "--subjects", "4", "--seed", "3")
     assert result.returncode == 0, result.stderr
     assert "screened: 4" in result.stdout
@@ -109,20 +78,18 @@ def test_demo_builds_an_audited_study_and_prints_accounts(tmp_path):
         "data_manager",
         "admin",
     }
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        origins = {
-            r[0]
-            for r in conn.execute("SELECT DISTINCT origin FROM auditevent WHERE entity = 'subject'")
-        }
-        subjects = conn.execute("SELECT count(*) FROM subject").fetchone()[0]
+    origins = {
+        r[0] for r in query(url, "SELECT DISTINCT origin FROM auditevent WHERE entity = 'subject'")
+    }
+    subjects = query(url, "SELECT count(*) FROM subject")[0][0]
     assert origins == {"cli"} and subjects == 4
     assert manage("--db", url, "verify").returncode == 0
 
 
-def test_export_listings_from_the_command_line(tmp_path):
+def test_export_listings_from_the_command_line(db_url, tmp_path):
     from openpyxl import load_workbook
 
-    url = f"sqlite:///{tmp_path / 'export.db'}"
+    url = db_url
     assert manage("--db", url, "demo", "--subjects", "3").returncode == 0
     out = tmp_path / "listings.xlsx"
     result = manage("--db", url, "export", "listings", "--out", str(out), "--audit")

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 
 from models.db import make_engine
 from records import auth
-from tests.cli.test_manage import PASSWORD, db, manage
-
-__all__ = ["db"]
+from tests.cli.conftest import PASSWORD, manage, query
 
 
 def _audit(db: str) -> list[tuple[str, str, str]]:
-    with sqlite3.connect(db.removeprefix("sqlite:///")) as conn:
-        rows = conn.execute("SELECT action, origin, reason FROM auditevent WHERE entity='user'")
-        return [tuple(r) for r in rows]
+    return query(db, "SELECT action, origin, reason FROM auditevent WHERE entity='user'")  # type: ignore[return-value]
 
 
 def test_reset_password_prints_a_one_time_password(db):

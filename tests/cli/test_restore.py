@@ -1,7 +1,5 @@
 """`manage.py restore` and `verify --anchor`, run as real subprocesses on real files (issue #13)."""
 
-# ruff: noqa: F811  (`db` is test_manage's fixture, imported to be shared)
-
 from __future__ import annotations
 
 import json
@@ -11,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_manage import PASSWORD, db, manage  # noqa: F401
+from tests.cli.conftest import PASSWORD, manage
 
-pytestmark = pytest.mark.req("REQ-SEC-05")
+pytestmark = [
+    pytest.mark.req("REQ-SEC-05"),
+    pytest.mark.sqlite_only("restores a SQLite file; PostgreSQL restores with pg_restore"),
+]
 
 
 def _path(url: str) -> Path:

@@ -17,6 +17,7 @@ from records.audit_trail import current_state, replay_state, verify_chain
 from records.context import Workbench
 from records.subjects import screen_subject
 from study import load_study
+from tests.tamper import lift_append_only, wipe_statement
 
 
 def _screen(wb: Workbench, actor: Actor, number: str = "S-001") -> int:
@@ -109,12 +110,23 @@ def test_database_refuses_update_and_delete_on_audit_table(wb, actor, sql):
         conn.execute(text(sql))
 
 
+@pytest.mark.req("REQ-AUD-02")
+def test_database_refuses_to_empty_the_audit_trail(wb, actor):
+    """TRUNCATE fires no row trigger on PostgreSQL: a statement trigger refuses it (#16)."""
+    _screen(wb, actor)
+    with wb.engine.connect() as conn:
+        statement = wipe_statement(conn, "auditevent")
+    with pytest.raises(DatabaseError, match="append-only"), wb.engine.begin() as conn:
+        conn.execute(text(statement))
+    assert _rows(wb, "SELECT count(*) FROM auditevent")[0][0] > 0
+
+
 @pytest.mark.req("REQ-VAL-02")
 def test_verify_detects_an_edited_row(wb, actor):
     _screen(wb, actor)
     assert verify_chain(wb.engine).ok
     with wb.engine.begin() as conn:  # a tamperer who drops the trigger first
-        conn.execute(text("DROP TRIGGER auditevent_no_update"))
+        lift_append_only(conn)
         conn.execute(text("UPDATE auditevent SET new_value = 'M' WHERE field = 'sex'"))
     report = verify_chain(wb.engine)
     assert not report.ok
@@ -125,7 +137,7 @@ def test_verify_detects_an_edited_row(wb, actor):
 def test_verify_detects_a_removed_row(wb, actor):
     _screen(wb, actor)
     with wb.engine.begin() as conn:
-        conn.execute(text("DROP TRIGGER auditevent_no_delete"))
+        lift_append_only(conn)
         conn.execute(text("DELETE FROM auditevent WHERE id = 3"))
     problems = verify_chain(wb.engine).problems
     assert any("audit row 3 is missing" in p for p in problems)

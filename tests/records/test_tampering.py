@@ -21,7 +21,10 @@ from records.integrity import APPEND_ONLY_TRIGGERS
 from records.maintenance import check
 from tests.records.conftest import screen
 
-pytestmark = pytest.mark.req("REQ-VAL-02")
+pytestmark = [
+    pytest.mark.req("REQ-VAL-02"),
+    pytest.mark.sqlite_only("edits the SQLite file itself; PostgreSQL: test_postgres_tampering.py"),
+]
 PASSWORD = "a long enough password"
 
 

@@ -1,0 +1,204 @@
+"""Many users (#16 item 5): two `streamlit run` servers on one PostgreSQL database, two browsers.
+
+An investigator on server A and a coordinator on server B, each in their own browser context,
+open the same physician global assessment of the same subject, both loaded at the same saved
+version. The investigator saves a correction first; the coordinator then saves a different one
+and gets the optimistic-locking conflict ("this form was saved by someone else since you opened
+it; nothing was saved", `records.write_path.stale`) with both values side by side, while the form
+keeps what the coordinator typed. Afterwards the database holds the investigator's value at the
+version of the investigator's save, no audit event carries the coordinator's change or reason,
+and the audit hash chain verifies. The last step loads the other user's version into the form.
+
+The database and its accounts are prepared through `records`; every listed step is done in the
+browser. Screenshots of each step are written to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import func, select
+
+from models import Actor, AuditEvent
+from models.db import make_engine
+from records import auth
+from records.assessments import load_assessment, save_assessment
+from records.audit_trail import verify_chain
+from records.context import Workbench
+from records.subjects import screen_subject
+from records.visits import calendar, record_visit_date
+from study import load_study
+from tests.e2e.conftest import Server, choose, expect_home, key, screenshot, wait_idle
+
+pytestmark = [pytest.mark.e2e, pytest.mark.postgresql_only]
+
+PASSWORD = "a long enough password"
+WAIT = 30_000
+"""Milliseconds to wait for a rerun to show its result (generous: two servers share 2 cores)."""
+CONSENT = date.today() - timedelta(days=40)
+NUMBER = "001-301"
+ORIGINAL, THEIRS, MINE = "1.3", "1.5", "2.25"
+REASON_A, REASON_B = "Transcription error, source says 1.5", "Re-read the source: 2.25"
+CONFLICT = "this form was saved by someone else since you opened it; nothing was saved"
+
+
+def _prepare(url: str) -> tuple[Workbench, int]:
+    """Accounts (investigator, coordinator) and a screened subject with PGA saved at screening."""
+    engine = make_engine(url)
+    admin = auth.create_first_admin(
+        engine, {"username": "ada", "full_name": "Ada Admin", "password": PASSWORD}
+    )
+    for username, name, role in (
+        ("ivy", "Ivy Investigator", "investigator"),
+        ("cora", "Cora Coordinator", "coordinator"),
+    ):
+        values = {"username": username, "full_name": name, "role": role, "password": PASSWORD}
+        auth.create_user(engine, auth.actor_for(admin), values)
+    wb = Workbench(engine, load_study())
+    site = Actor(None, "setup", "Set Up", "coordinator", origin="cli")
+    values = {"screening_number": NUMBER, "sex": "F", "birth_year": 1980, "consent_date": CONSENT}
+    subject = screen_subject(wb, site, values)
+    scr = next(r.visit_id for r in calendar(wb, subject.id) if r.visit_code == "SCR")
+    record_visit_date(wb, site, scr, CONSENT + timedelta(days=1))
+    save_assessment(wb, site, visit_id=scr, form_code="PGA", values={"PGA": ORIGINAL})
+    return wb, scr
+
+
+def _sign_in(browser: Browser, base: str, username: str) -> Page:
+    """A new browser context (its own cookies and Streamlit session) signed in on one server."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1800})
+    page = context.new_page()
+    page.goto(base)
+    wait_idle(page)
+    page.get_by_label("Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect_home(page)
+    wait_idle(page)
+    return page
+
+
+def _open_pga(page: Page) -> None:
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Subjects").click()
+    wait_idle(page)
+    choose(page, "open_subject_choice", NUMBER)
+    _click(page, "open_subject")
+    expect(page.get_by_role("heading", name=f"Subject {NUMBER}")).to_be_visible(timeout=WAIT)
+    wait_idle(page)
+    page.get_by_role("tab", name="Visits", exact=True).click()
+    choose(page, "open_visit_choice", "SCR · Screening")
+    _click(page, "open_visit")
+    expect(page.get_by_role("heading", name=f"{NUMBER} · SCR")).to_be_visible(timeout=WAIT)
+    wait_idle(page)
+    choose(page, "visit_form", "Physician global assessment")
+    expect(_pga_box(page)).to_be_visible(timeout=WAIT)
+
+
+def _pga_box(page: Page):
+    return key(page, "PGA__PGA").locator("input")
+
+
+def _click(page: Page, name: str) -> None:
+    key(page, name).locator("button").click()
+    wait_idle(page)
+
+
+def _edit_and_confirm(page: Page, value: str, reason: str) -> None:
+    """Type a new PGA, save, give the reason the preview asks for, confirm."""
+    box = _pga_box(page)
+    box.fill(value)
+    box.press("Tab")
+    wait_idle(page)
+    _click(page, "PGA__save")
+    reason_box = key(page, "PGA__reason").locator("input")
+    expect(reason_box).to_be_visible(timeout=WAIT)
+    reason_box.fill(reason)
+    reason_box.press("Tab")
+    wait_idle(page)
+    _click(page, "PGA__confirm")
+
+
+def _audit_rows(wb: Workbench) -> int:
+    with wb.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(AuditEvent)).scalar_one())
+
+
+def _reasons(wb: Workbench) -> set[str | None]:
+    with wb.engine.connect() as conn:
+        return set(conn.execute(select(AuditEvent.reason)).scalars())
+
+
+def test_two_users_on_two_servers_conflict(db_url: str, start_server, browser: Browser):
+    assert db_url.startswith("postgresql+psycopg://")
+    wb, scr = _prepare(db_url)
+    opened = load_assessment(wb, scr, "PGA")
+    assert opened is not None and opened.values["PGA"] == ORIGINAL
+    server_a: Server = start_server(db_url)
+    server_b: Server = start_server(db_url)
+    assert server_a.port != server_b.port
+    pages: list[Page] = []
+    try:
+        investigator = _sign_in(browser, server_a.url, "ivy")
+        pages.append(investigator)
+        coordinator = _sign_in(browser, server_b.url, "cora")
+        pages.append(coordinator)
+        assert investigator.context is not coordinator.context
+
+        # both open the same form at the same saved version
+        for page in pages:
+            _open_pga(page)
+            expect(_pga_box(page)).to_have_value(ORIGINAL, timeout=WAIT)
+        assert load_assessment(wb, scr, "PGA").version == opened.version
+        screenshot(investigator, "two-servers-01-a-opened")
+        screenshot(coordinator, "two-servers-02-b-opened")
+
+        # user A (server A) saves a correction first
+        _edit_and_confirm(investigator, THEIRS, REASON_A)
+        expect(investigator.get_by_text("Physician global assessment saved.")).to_be_visible(
+            timeout=WAIT
+        )
+        expect(_pga_box(investigator)).to_have_value(THEIRS, timeout=WAIT)
+        screenshot(investigator, "two-servers-03-a-saved")
+        after_a = load_assessment(wb, scr, "PGA")
+        assert after_a.values["PGA"] == THEIRS and after_a.version != opened.version
+        audit_after_a = _audit_rows(wb)
+
+        # user B (server B) still has the form as loaded, and saves a different value
+        expect(_pga_box(coordinator)).to_have_value(ORIGINAL)
+        _edit_and_confirm(coordinator, MINE, REASON_B)
+        panel = key(coordinator, "PGA__conflict")
+        expect(panel.get_by_text(CONFLICT, exact=True)).to_be_visible(timeout=WAIT)
+        expect(panel.get_by_text("Saved by Ivy Investigator")).to_be_visible(timeout=WAIT)
+        row = panel.get_by_role("row").filter(has_text="PGA")
+        expect(row.get_by_role("cell").nth(1)).to_have_text(THEIRS, timeout=WAIT)  # theirs
+        expect(row.get_by_role("cell").nth(2)).to_have_text(MINE, timeout=WAIT)  # yours
+        expect(coordinator.get_by_text("Physician global assessment saved.")).to_have_count(0)
+        # the rest of the form is kept: B's entry is still in the box
+        expect(_pga_box(coordinator)).to_have_value(MINE, timeout=WAIT)
+        screenshot(coordinator, "two-servers-04-b-conflict")
+
+        # nothing of B's save reached the database; A's value persists; the chain verifies
+        stored = load_assessment(wb, scr, "PGA")
+        assert stored.values["PGA"] == THEIRS
+        assert stored.version == after_a.version
+        assert stored.last_changed_by == "Ivy Investigator"
+        assert _audit_rows(wb) == audit_after_a
+        assert REASON_A in _reasons(wb) and REASON_B not in _reasons(wb)
+        report = verify_chain(wb.engine)
+        assert report.ok, report
+
+        # B chooses to load the other user's version: the form now shows A's value
+        _click(coordinator, "PGA__reload")
+        expect(key(coordinator, "PGA__conflict")).to_have_count(0, timeout=WAIT)
+        expect(_pga_box(coordinator)).to_have_value(THEIRS, timeout=WAIT)
+        screenshot(coordinator, "two-servers-05-b-reloaded")
+    except Exception:
+        for i, page in enumerate(pages):
+            screenshot(page, f"two-servers-failure-{i}")
+        raise
+    finally:
+        for page in pages:
+            page.context.close()
+        wb.engine.dispose()
