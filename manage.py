@@ -79,6 +79,12 @@ def cmd_users(args: argparse.Namespace) -> int:
     elif args.action == "unlock":
         auth.unlock(wb.engine, _operator(), user_id, args.reason)
         print(f"{args.username} unlocked")
+    elif args.action == "set-sites":
+        from records.sites import set_sites
+
+        codes = [c.strip() for c in (args.sites or "").split(",") if c.strip()]
+        sites = set_sites(wb, _operator(), user_id, codes, args.reason)
+        print(f"{args.username} works at: {', '.join(sites) or 'no site'}")
     else:
         current = auth.user_frame(wb.engine).set_index("id").loc[user_id]
         role = args.role if args.action == "set-role" else str(current["role"])
@@ -288,11 +294,16 @@ def parser() -> argparse.ArgumentParser:
     cu.add_argument("--role", required=True, help=ROLES_HELP)
     cu.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     cu.set_defaults(func=cmd_create_user)
-    us = sub.add_parser("users", help="reset a password, unlock, deactivate or change a role")
-    us.add_argument("action", choices=["reset-password", "unlock", "deactivate", "set-role"])
+    us = sub.add_parser(
+        "users", help="reset a password, unlock, deactivate, change a role or the sites"
+    )
+    us.add_argument(
+        "action", choices=["reset-password", "unlock", "deactivate", "set-role", "set-sites"]
+    )
     us.add_argument("--username", required=True)
     us.add_argument("--reason", required=True)
     us.add_argument("--role", help=f"for set-role: {ROLES_HELP}")
+    us.add_argument("--sites", help="for set-sites: site codes, comma-separated (empty: none)")
     us.set_defaults(func=cmd_users)
     demo = sub.add_parser("demo", help="fill the database with a synthetic demo study")
     demo.add_argument("--subjects", type=int, default=10)

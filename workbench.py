@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from records import auth
-from ui import navigation, session, unsaved
+from ui import navigation, session, sites, unsaved
 from ui.capture import patient
 from ui.resources import workbench
 
@@ -47,6 +47,7 @@ else:
         st.caption(f"{wb.study.study.id} · protocol {wb.study.study.protocol}")
         st.text(actor.full_name)  # user text is shown as text, never as Markdown
         st.caption(actor.role.replace("_", " "))
+        sites.choose_site(actor)
         if st.button("Sign out", key="sign_out", icon=":material/logout:"):
             session.sign_out("You signed out.")
             st.rerun()

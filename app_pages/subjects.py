@@ -8,6 +8,7 @@ import streamlit as st
 
 from records.errors import PermissionDenied, ValidationFailed
 from records.permissions import allowed
+from records.sites import next_screening_number, site_codes
 from records.subjects import screen_subject, subject_frame
 from ui import navigation, session
 from ui.forms import field_errors, show_errors, summary
@@ -39,7 +40,16 @@ if allowed(actor.role, "enrol"):
     st.subheader("Screen a new subject")
     errors = field_errors("screen")
     summary(errors)
+    codes = site_codes(wb)
+    if codes:
+        st.caption(
+            "Next free screening number: "
+            + ", ".join(f"{next_screening_number(wb, c)} (site {c})" for c in codes)
+        )
     with st.form("screen_form", enter_to_submit=False):
+        if len(wb.study.sites) > 1:
+            st.selectbox("Site", codes, index=0 if len(codes) == 1 else None, key="scr_site")
+            show_errors(errors, "site")
         st.text_input("Screening number", key="scr_screening_number", max_chars=20)
         show_errors(errors, "screening_number")
         st.selectbox(
@@ -72,6 +82,7 @@ if allowed(actor.role, "enrol"):
         values = {
             k: st.session_state.get(f"scr_{k}")
             for k in (
+                "site",
                 "screening_number",
                 "sex",
                 "birth_date",

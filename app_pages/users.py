@@ -1,4 +1,5 @@
-"""User administration (admins only): create accounts, change roles, deactivate, reset, unlock."""
+"""User administration (admins only): create accounts, change roles and sites, deactivate, reset,
+unlock."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import streamlit as st
 
 from records import auth
 from records.errors import NotFound, PermissionDenied, ValidationFailed
+from records.sites import member_sites, set_sites
 from ui import session
 from ui.forms import field_errors, show_errors, summary
 from ui.resources import workbench
@@ -14,6 +16,7 @@ actor = session.require("manage_users")
 wb = workbench()
 st.title("Users")
 frame = auth.user_frame(wb.engine)
+frame["sites"] = [", ".join(member_sites(wb.engine, int(i))) for i in frame["id"]]
 st.dataframe(frame, hide_index=True, key="users_table")
 
 st.subheader("New account")
@@ -62,6 +65,25 @@ if changed and who:
         st.error(str(err))
     else:
         st.toast("Account updated.")
+        st.rerun()
+
+st.subheader("Sites an account works at")
+st.caption(
+    "Site staff see and change only their sites' subjects; monitors and data managers review "
+    "the sites given here. While the study has one site, every account works at it."
+)
+with st.form("sites_form", enter_to_submit=False):
+    member = st.selectbox("Account", list(names), index=None, key="ss_user")
+    chosen = st.multiselect("Sites", [c.code for c in wb.study.sites], key="ss_sites")
+    because = st.text_input("Reason", key="ss_reason")
+    granted = st.form_submit_button("Apply")
+if granted and member:
+    try:
+        set_sites(wb, actor, int(names[member]), chosen, because)
+    except (ValidationFailed, PermissionDenied, NotFound) as err:
+        st.error(str(err))
+    else:
+        st.toast("Sites updated.")
         st.rerun()
 
 st.subheader("Reset a password or unlock")

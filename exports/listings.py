@@ -28,6 +28,7 @@ from records.export_log import Actor, audit_export
 from records.listings import Listing, Scope
 from records.listings.snapshot import AuditRange, read_snapshot
 from records.permissions import require
+from records.sites import subject_ids_in
 from study.schema import StudyDefinition
 from version import APP_VERSION
 
@@ -94,9 +95,8 @@ def unlogged_listings_export(
     _validate(options)
     exported_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     audit = AuditRange(options.audit_from, options.audit_to) if options.include_audit else None
-    snapshot = read_snapshot(
-        wb.engine, wb.study, Scope(options.subject_ids, options.data_cut), audit
-    )
+    subjects = subject_ids_in(wb, options.subject_ids)  # an account's sites only (#16)
+    snapshot = read_snapshot(wb.engine, wb.study, Scope(subjects, options.data_cut), audit)
     stamp = _Stamp(actor, exported_at, snapshot.database_status, options, snapshot.anchor)
     content, results = _write(wb.study, list(snapshot.sheets), stamp)
     file_name = listings_file_name(wb.study, options.data_cut)

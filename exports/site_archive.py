@@ -34,6 +34,7 @@ from records.integrity import current_anchor
 from records.listings.model import Scope
 from records.listings.snapshot import AuditRange, read_audit_trail
 from records.permissions import require
+from records.sites import require_every_site
 from records.subjects import subject_frame
 from version import APP_VERSION
 
@@ -65,6 +66,7 @@ def build_site_archive(
     an archive on disk always has its audit row (and a failed log leaves no archive)."""
     require(actor, "export")
     require(actor, "read_audit")
+    require_every_site(wb, "the site archive (its audit trail is the study's)")
     say = progress or (lambda _text: None)
     anchor = current_anchor(wb.engine)
     files: list[ArchivedFile] = []

@@ -3,6 +3,7 @@
 from models import audit_capture as _audit_capture  # noqa: F401  (registers flush listeners)
 from models import review_rules as _review_rules  # noqa: F401  (freeze/lock, SDV drop, queries; #12)
 from models import signature_rule as _signature_rule  # noqa: F401  (write rule, order 50)
+from models import site_scope as _site_scope  # noqa: F401  (write rule, order 5; #16)
 from models import user_seal as _user_seal  # noqa: F401  (seals accounts at flush, issue #13)
 from models.assessments import Assessment, AssessmentItem
 from models.audit import SYSTEM_ACTOR, Actor, AuditEvent
@@ -15,7 +16,7 @@ from models.clinical import (
     Medication,
     VitalSign,
 )
-from models.identity import ROLES, Site, User
+from models.identity import ROLES, Site, SiteMember, User
 from models.review import DataQuery, QueryMessage, RecordLock, SdvMark
 from models.signatures import Signature, SignatureInvalidation
 from models.subjects import SUBJECT_STATUSES, Subject, Visit
@@ -42,6 +43,7 @@ __all__ = [
     "Signature",
     "SignatureInvalidation",
     "Site",
+    "SiteMember",
     "Subject",
     "User",
     "Visit",

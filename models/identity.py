@@ -12,12 +12,23 @@ ROLES: tuple[str, ...] = ("investigator", "coordinator", "monitor", "data_manage
 
 
 class Site(SQLModel, table=True):
-    """The investigational site using this workbench."""
+    """An investigational site of the study, as its definition lists it (synced by code)."""
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=20, unique=True)
     name: str = Field(max_length=200)
     timezone: str = Field(default="UTC", max_length=64)
+
+
+class SiteMember(SQLModel, table=True):
+    """An account's membership of a site: whose subjects it sees and may change (#16).
+
+    An account without memberships works at the only site while the study has one; once it
+    has several, an account sees and changes the sites it is a member of, and no others.
+    """
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    site_id: int = Field(foreign_key="site.id", primary_key=True)
 
 
 class User(SQLModel, table=True):

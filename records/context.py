@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, true
 
 from study.schema import StudyDefinition
 
 
 @dataclass(frozen=True)
 class Workbench:
-    """Engine and study definition; cheap to pass, safe to share between threads."""
+    """Engine and study definition; cheap to pass, safe to share between threads.
+
+    `site_ids` limits what reads return to those sites' subjects (None: every site); pages
+    get a workbench scoped to the signed-in account (`records.sites.scoped`), so a list, a
+    dashboard or a listing never shows another site's subjects. Writes are held to the
+    writer's sites below the use cases, whatever workbench they come through
+    (`models.site_scope`).
+    """
 
     engine: Engine
     study: StudyDefinition
+    site_ids: frozenset[int] | None = field(default=None, compare=False)
+
+    def subject_filter(self, site_column: Any) -> Any:
+        """A WHERE clause keeping this workbench's sites (True when it sees every site)."""
+        return true() if self.site_ids is None else site_column.in_(self.site_ids)

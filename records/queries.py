@@ -23,6 +23,7 @@ from models.audit_chain import append
 from models.base import ClinicalRecord, utc_now
 from models.db import read_session
 from models.review_rules import audit_row, record_scope
+from models.site_scope import check_site
 from records import fields
 from records.context import Workbench
 from records.errors import NotFound, PermissionDenied, ValidationFailed
@@ -160,6 +161,7 @@ def raise_query(
     with write(wb, actor) as session:
         target = _target(session, wb, visit_id, form_code, entity, record_id, field)
         refuse_if_locked(session, target["subject_id"], target["visit_id"], target["form_code"])
+        check_site(session, actor, target["subject_id"])
         q = DataQuery(**target, origin=origin, check_code=check_code, text=str(clean),
                       status="open", opened_by=actor.full_name)  # fmt: skip
         session.add(q)
@@ -190,6 +192,7 @@ def transition(
         if q is None:
             raise NotFound(f"no query {query_id}")
         refuse_if_locked(session, q.subject_id, q.visit_id, q.form_code)
+        check_site(session, actor, q.subject_id)
         if q.status not in rule.sources:
             raise ValidationFailed({"status": f"a query {q.status} cannot be {action}ed"})
         old, q.status = q.status, rule.target
@@ -230,8 +233,9 @@ def read_queries(
     visit_id: int | None = None,
     states: tuple[str, ...] | None = None,
     now: datetime | None = None,
+    site_ids: frozenset[int] | None = None,
 ) -> list[QueryRead]:
-    """Queries with their threads, oldest first, filtered by subject, visit and state."""
+    """Queries with their threads, oldest first, filtered by subject, visit, state and site."""
     now = now or datetime.now(UTC)
     query = (
         select(DataQuery, Subject.screening_number, Visit.visit_code)
@@ -247,6 +251,8 @@ def read_queries(
         query = query.where(DataQuery.visit_id == visit_id)  # type: ignore[arg-type]
     if states is not None:
         query = query.where(DataQuery.status.in_(states))  # type: ignore[attr-defined]
+    if site_ids is not None:
+        query = query.where(Subject.site_id.in_(site_ids))  # type: ignore[attr-defined]
     rows = session.execute(query.order_by(DataQuery.id)).all()  # type: ignore[arg-type]
     ids = [q.id for q, _, _ in rows]
     threads: dict[int, list[MessageRead]] = {i: [] for i in ids}
@@ -270,14 +276,14 @@ def _read(q: DataQuery, number: str, code: str | None, thread: Any, now: datetim
 
 
 def list_queries(wb: Workbench, **filters: Any) -> list[QueryRead]:
-    """`read_queries` in its own read session."""
+    """`read_queries` in its own read session, held to the workbench's sites."""
     with read_session(wb.engine) as session:
-        return read_queries(session, **filters)
+        return read_queries(session, site_ids=wb.site_ids, **filters)
 
 
 def get_query(wb: Workbench, query_id: int) -> QueryRead:
     with read_session(wb.engine) as session:
-        found = [q for q in read_queries(session) if q.id == query_id]
+        found = [q for q in read_queries(session, site_ids=wb.site_ids) if q.id == query_id]
     if not found:
         raise NotFound(f"no query {query_id}")
     return found[0]
@@ -293,6 +299,7 @@ def close_fixed(wb: Workbench, actor: Actor, query_id: int) -> None:
         if q is None or q.origin != "auto" or q.status != "open":
             raise ValidationFailed({"query": "only an open automatic query closes by itself"})
         refuse_if_locked(session, q.subject_id, q.visit_id, q.form_code)
+        check_site(session, actor, q.subject_id)
         q.status, q.closed_at = "closed", utc_now()
         session.flush()
         _message(session, actor, q, "auto_close", text)

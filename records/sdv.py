@@ -19,6 +19,7 @@ from models import Actor, AdverseEvent, SdvMark, Subject, Visit
 from models.audit_chain import append
 from models.db import read_session
 from models.review_rules import audit_row
+from models.site_scope import check_site
 from records.context import Workbench
 from records.errors import NotFound, PermissionDenied, ValidationFailed
 from records.forms_status import form_states
@@ -67,6 +68,7 @@ def verify_form(wb: Workbench, actor: Actor, visit_id: int, form_code: str) -> S
         if visit is None:
             raise NotFound(f"no visit {visit_id}")
         refuse_if_locked(session, visit.subject_id, visit_id, form_code)
+        check_site(session, actor, visit.subject_id)
         if (visit_id, form_code) not in form_states(session, wb.study, visit.subject_id):
             raise ValidationFailed({"form_code": f"{form_code} has no data at this visit"})
         if _current(session, SdvMark.visit_id == visit_id, SdvMark.form_code == form_code):
@@ -89,6 +91,7 @@ def verify_adverse_event(wb: Workbench, actor: Actor, ae_id: int) -> SdvRow:
         if event is None:
             raise NotFound(f"no adverse event {ae_id}")
         refuse_if_locked(session, event.subject_id, None, None)
+        check_site(session, actor, event.subject_id)
         if _current(session, SdvMark.form_code == AE_FORM, SdvMark.record_id == ae_id):
             raise ValidationFailed({"ae": f"AE {event.sequence} is already verified"})
         mark = SdvMark(subject_id=event.subject_id, form_code=AE_FORM, record_id=ae_id)
@@ -191,9 +194,13 @@ def _key(mark: SdvMark) -> tuple[Any, Any]:
 def sdv_rows(
     wb: Workbench, subject_id: int | None = None, only_required: bool = True
 ) -> list[SdvRow]:
-    """`read_sdv` in its own read session."""
+    """`read_sdv` in its own read session, held to the workbench's sites."""
     with read_session(wb.engine) as session:
-        return read_sdv(session, wb.study, subject_id, only_required)
+        rows = read_sdv(session, wb.study, subject_id, only_required)
+        if wb.site_ids is None:
+            return rows
+        visible = set(session.scalars(select(Subject.id).where(wb.subject_filter(Subject.site_id))))
+        return [r for r in rows if r.subject_id in visible]
 
 
 def dropped_verifications(wb: Workbench) -> list[SdvRow]:

@@ -39,6 +39,7 @@ from models.accounts import aware
 from models.audit_chain import append, as_text, chain_head
 from models.base import ClinicalRecord, utc_now
 from models.db import read_session
+from models.site_scope import check_site
 from records.auth import reauthenticate
 from records.context import Workbench
 from records.errors import NotFound, ValidationFailed
@@ -248,6 +249,7 @@ def sign(
             if visit is None or visit.subject_id != subject_id:
                 raise NotFound(f"visit {visit_id} is not a visit of this subject")
         refuse_if_locked(session, subject_id, visit_id, None)  # a freeze still allows signing
+        check_site(session, actor, subject_id)
         ready = readiness_in(session, wb, subject_id, visit_id)
         if ready.incomplete:
             shown = "; ".join(ready.incomplete[:8])

@@ -49,7 +49,9 @@ def worklist(wb: Workbench) -> list[SignOffItem]:
     items: list[SignOffItem] = []
     with read_session(wb.engine) as session:
         subjects = session.execute(
-            select(Subject.id, Subject.screening_number).order_by(Subject.screening_number)
+            select(Subject.id, Subject.screening_number)
+            .where(wb.subject_filter(Subject.site_id))
+            .order_by(Subject.screening_number)
         ).all()
         for subject_id, number in subjects:
             visits = session.execute(

@@ -10,8 +10,8 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from models import SYSTEM_ACTOR, Actor, Site, Subject, Visit
-from models.db import read_session, unit_of_work
+from models import Actor, Subject, Visit
+from models.db import read_session
 from models.subjects import SUBJECT_STATUSES
 from records import fields
 from records.context import Workbench
@@ -42,22 +42,27 @@ def _read(s: Subject) -> SubjectRead:
     return SubjectRead(**{f: getattr(s, f) for f in SubjectRead.__dataclass_fields__})
 
 
-def ensure_site(wb: Workbench) -> int:
-    """The id of the study's site row, created from the study definition on first use."""
-    with read_session(wb.engine) as session:
-        site = session.scalar(select(Site).where(Site.code == wb.study.site.code))
-        if site is not None:
-            return int(site.id)  # type: ignore[arg-type]
-    with unit_of_work(wb.engine, SYSTEM_ACTOR, study_version=_version(wb)) as session:
-        # Looked up again in the write transaction: another writer may have created it since.
-        site = session.scalar(select(Site).where(Site.code == wb.study.site.code))
-        if site is None:
-            site = Site(
-                code=wb.study.site.code, name=wb.study.site.name, timezone=wb.study.site.timezone
-            )
-            session.add(site)
-            session.flush()
-        return int(site.id)  # type: ignore[arg-type]
+def _site_for(wb: Workbench, actor: Actor, code: str | None, number: str) -> int:
+    """The site a new subject is screened at, and its screening number checked against it.
+
+    A one-site study needs no choice. With several, the site is the one given, or the only
+    one the screener works at; the screening number starts with the site code, so numbers
+    are per site and never collide across sites.
+    """
+    from records.sites import member_sites, site_id
+
+    sites = [s.code for s in wb.study.sites]
+    if len(sites) == 1:
+        return site_id(wb, sites[0])
+    mine = list(member_sites(wb.engine, actor.user_id)) if actor.user_id is not None else sites
+    code = code or (mine[0] if len(mine) == 1 else None)
+    if code is None:
+        raise ValidationFailed({"site": f"choose the site: one of {', '.join(mine or sites)}"})
+    if code not in sites:
+        raise ValidationFailed({"site": f"unknown site {code}; one of {', '.join(sites)}"})
+    if not number.startswith(f"{code}-"):
+        raise ValidationFailed({"screening_number": f"must start with the site code: {code}-NNN"})
+    return site_id(wb, code)
 
 
 def _version(wb: Workbench) -> str:
@@ -136,7 +141,7 @@ def screen_subject(
     """Create a screened subject and its planned visit calendar in one audited transaction."""
     require(actor, "enrol")
     clean = validate_screening(wb, values, today or date.today())
-    site_id = ensure_site(wb)
+    site_id = _site_for(wb, actor, values.get("site") or None, clean["screening_number"])
     with write(wb, actor) as session:
         taken = session.scalar(
             select(func.count())
@@ -226,22 +231,29 @@ def _check_version(subject: Subject, expected_version: int) -> None:
 
 
 def get_subject(wb: Workbench, subject_id: int) -> SubjectRead:
-    """One subject, or NotFound."""
+    """One subject, or NotFound (also for a subject of a site this workbench does not see)."""
     with read_session(wb.engine) as session:
-        return _read(_get(session, subject_id))
+        subject = _get(session, subject_id)
+        if wb.site_ids is not None and subject.site_id not in wb.site_ids:
+            raise NotFound(f"subject {subject_id} does not exist")
+        return _read(subject)
 
 
 def subject_frame(wb: Workbench) -> pd.DataFrame:
     """All subjects with their status, one row each, sorted by screening number."""
-    query = select(
-        Subject.id,
-        Subject.screening_number,
-        Subject.sex,
-        Subject.birth_year,
-        Subject.consent_date,
-        Subject.status,
-        Subject.dose_date,
-    ).order_by(Subject.screening_number)
+    query = (
+        select(
+            Subject.id,
+            Subject.screening_number,
+            Subject.sex,
+            Subject.birth_year,
+            Subject.consent_date,
+            Subject.status,
+            Subject.dose_date,
+        )
+        .where(wb.subject_filter(Subject.site_id))
+        .order_by(Subject.screening_number)
+    )
     with wb.engine.connect() as conn:
         return pd.read_sql(query, conn)
 
@@ -249,6 +261,10 @@ def subject_frame(wb: Workbench) -> pd.DataFrame:
 def counts_by_status(wb: Workbench) -> dict[str, int]:
     """Number of subjects per status (every status present, zero when none)."""
     with wb.engine.connect() as conn:
-        rows = conn.execute(select(Subject.status, func.count()).group_by(Subject.status)).all()
+        rows = conn.execute(
+            select(Subject.status, func.count())
+            .where(wb.subject_filter(Subject.site_id))
+            .group_by(Subject.status)
+        ).all()
     found = {status: int(n) for status, n in rows}
     return {status: found.get(status, 0) for status in SUBJECT_STATUSES}

@@ -12,6 +12,7 @@ from models import Actor, ReasonRequired
 from models.accounts import AccountNotCurrent
 from models.db import unit_of_work
 from models.review_rules import TOUCHED, RecordHeld
+from models.site_scope import OutsideSites
 from records.context import Workbench
 from records.errors import ConflictError, Held, PermissionDenied, ValidationFailed
 
@@ -25,7 +26,7 @@ def write(wb: Workbench, actor: Actor, reason: str | None = None) -> Iterator[Se
         ) as session:
             yield session
         _after_commit(wb, session)
-    except AccountNotCurrent as err:
+    except (AccountNotCurrent, OutsideSites) as err:
         raise PermissionDenied(str(err)) from err
     except ReasonRequired as err:
         raise ValidationFailed({"reason": "give a reason for changing saved data"}) from err

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from collections import Counter
 from collections.abc import Callable, Iterable
 
@@ -19,6 +21,8 @@ def _unique(codes: Iterable[str], key: str, fail: Fail) -> None:
 def check_consistency(d: StudyDefinition, fail: Fail) -> None:
     """Raise (through `fail`) on the first inconsistency, naming the key."""
     _unique((v.code for v in d.visits), "visits", fail)
+    _unique((s.code for s in d.sites), "sites", fail)
+    _check_sites(d, fail)
     _unique((f.code for f in d.forms), "forms", fail)
     _unique((t.code for t in d.lab_tests), "labs.tests", fail)
     _unique((c.code for c in d.eligibility), "eligibility", fail)
@@ -101,3 +105,25 @@ def _check_lab_test(d: StudyDefinition, i: int, panels: set[str], fail: Fail) ->
         raise fail(f"{key}.low", f"reference low {t.low} is above high {t.high}")
     if t.min is not None and t.max is not None and t.min >= t.max:
         raise fail(f"{key}.min", f"physiological min {t.min} is not below max {t.max}")
+
+
+SITE_CODE = re.compile(r"^[0-9A-Z]{2,6}$")
+
+
+def _check_sites(d: StudyDefinition, fail: Fail) -> None:
+    """Site codes prefix the screening numbers; all sites keep the study's one clock.
+
+    Dates and times are shown and derived in the lead site's time zone throughout (visit
+    windows, dose times, dashboards), so a site in another zone would be shown wrong times:
+    such a definition is refused until clocks per site exist.
+    """
+    for i, site in enumerate(d.sites):
+        if not SITE_CODE.match(site.code):
+            raise fail(f"sites[{i}].code", "2 to 6 capital letters or digits (it prefixes "
+                       "the screening numbers)")  # fmt: skip
+        if site.timezone != d.site.timezone:
+            raise fail(
+                f"sites[{i}].timezone",
+                f"{site.timezone} differs from the lead site's {d.site.timezone}: all sites "
+                "of a study share its clock",
+            )

@@ -94,10 +94,15 @@ def load_study(path: str | Path = DEFAULT_DEFINITION) -> StudyDefinition:
     except tomllib.TOMLDecodeError as err:
         raise StudyDefinitionError(source, "(syntax)", str(err)) from err
     root = _Reader(source, data, "")
+    # `[[sites]]` lists every site; a single `[site]` table (definitions before 1.2.0) is one.
+    sites = tuple(_site(r) for r in root.tables("sites", []))
+    if not sites:
+        sites = (_site(root.table("site")),)
     definition = StudyDefinition(
         source=source,
         study=_study(root.table("study")),
-        site=_site(root.table("site")),
+        site=sites[0],
+        sites=sites,
         product=_product(root.table("product")),
         protocol=_protocol(root.table("protocol"), root.table("response_rules")),
         visits=tuple(_visit(r) for r in root.tables("visits")),

@@ -192,7 +192,7 @@ class StudyDefinition:
 
     source: str
     study: StudyInfo
-    site: SiteInfo
+    site: SiteInfo  # the lead site (the first listed): the study's clock and sponsor contact
     product: ProductInfo
     protocol: ProtocolSettings
     visits: tuple[VisitDef, ...]
@@ -206,6 +206,14 @@ class StudyDefinition:
     signatures: SignaturePolicy = field(default_factory=SignaturePolicy)
     edit_checks: tuple[str, ...] = ()  # automatic data queries to run (records/edit_checks, #12)
     sdv_adverse_events: bool = False  # every adverse event verified against source (#12)
+    sites: tuple[SiteInfo, ...] = ()  # every participating site, lead site first (#16)
+
+    def site_by_code(self, code: str) -> SiteInfo:
+        """The site with this code; KeyError names the known codes."""
+        for s in self.sites:
+            if s.code == code:
+                return s
+        raise KeyError(f"unknown site {code!r}; known: {', '.join(s.code for s in self.sites)}")
 
     def visit(self, code: str) -> VisitDef:
         """The visit with this code; KeyError names the known codes."""

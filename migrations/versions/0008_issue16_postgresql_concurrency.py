@@ -39,7 +39,7 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("adverseevent", schema=None) as batch_op:
         batch_op.create_unique_constraint(
-            batch_op.f("uq_adverseevent_subject_id_sequence"), ["subject_id", "sequence"]
+            batch_op.f("uq_adverseevent_subject_id"), ["subject_id", "sequence"]
         )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
@@ -61,5 +61,5 @@ def downgrade() -> None:
         op.execute("DROP FUNCTION IF EXISTS workbench_no_truncate()")
     with op.batch_alter_table("adverseevent", schema=None) as batch_op:
         batch_op.drop_constraint(
-            batch_op.f("uq_adverseevent_subject_id_sequence"), type_="unique"
+            batch_op.f("uq_adverseevent_subject_id"), type_="unique"
         )

@@ -19,6 +19,7 @@ from models.audit_chain import chain_head
 from records.context import Workbench
 from records.integrity import anchor_line
 from records.permissions import require
+from records.sites import require_every_site
 from records.standards import odm_model as M
 
 
@@ -150,6 +151,7 @@ def _stamps(conn: Connection) -> dict[tuple[str, int, str], Stamp]:
 def read_archive(wb: Workbench, actor: Actor) -> ClinicalArchive:
     """Every subject's clinical data with audit stamps, from one read transaction."""
     require(actor, "read_audit")
+    require_every_site(wb, "an ODM archive")
     from records.standards.odm_subjects import subjects
 
     with wb.engine.connect() as conn, conn.begin():

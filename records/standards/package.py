@@ -18,6 +18,7 @@ from records.integrity import anchor_line
 from records.listings.model import Scope
 from records.outcomes.snapshot import build_outcomes
 from records.permissions import require
+from records.sites import require_every_site
 from records.standards import adam, adresp, conformance
 from records.standards.model import Dataset
 from records.standards.sdtm import read_sdtm
@@ -45,6 +46,7 @@ class Submission:
 def read_submission(wb: Workbench, actor: Actor, today: date | None = None) -> Submission:
     """Check permission, read SDTM and ADaM, and run the conformance checks we implement."""
     require(actor, "export")
+    require_every_site(wb, "an SDTM/ADaM package")
     with wb.engine.connect() as conn, conn.begin():
         sdtm = read_sdtm(conn, wb.study, Scope())
         anchor = anchor_line(chain_head(conn))

@@ -44,3 +44,15 @@ def test_unlock_set_role_and_deactivate(db):
 def test_verify_recomputes_signature_hashes(db):
     result = manage("--db", db, "verify")
     assert result.returncode == 0 and "signature hashes" in result.stdout
+
+
+def test_set_sites_from_the_terminal_is_audited(db):
+    result = manage("--db", db, "users", "set-sites", "--username", "ivy", "--sites", "001",
+                    "--reason", "works at the lead site")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "ivy works at: 001" in result.stdout
+    unknown = manage("--db", db, "users", "set-sites", "--username", "ivy", "--sites", "777",
+                     "--reason", "typo")  # fmt: skip
+    assert unknown.returncode == 1 and "unknown site" in unknown.stderr
+    rows = query(db, "SELECT new_value, origin, reason FROM auditevent WHERE action='site_access'")
+    assert rows == [("001", "cli", "works at the lead site")]

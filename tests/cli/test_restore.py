@@ -67,7 +67,7 @@ def test_restore_round_trip_keeps_the_replaced_file_and_audits(db, backed_up):
     result = manage("--db", db, "restore", "--from", str(backed_up), "--reason", "disk error")
     assert result.returncode == 0, result.stderr
     assert _users(live) == ["ivy"]
-    kept = list(live.parent.glob("cli.db.replaced-*"))
+    kept = list(live.parent.glob(f"{live.name}.replaced-*"))
     assert len(kept) == 1 and _users(kept[0]) == ["ivy", "mo"]
     with sqlite3.connect(live) as conn:
         row = conn.execute(
@@ -110,8 +110,8 @@ def test_restore_is_refused_while_the_database_is_open(db, backed_up):
         holder.close()
     assert result.returncode == 1 and "is open" in result.stderr
     assert _users(live) == ["ivy", "mo"]
-    assert not list(live.parent.glob("cli.db.replaced-*"))
-    assert not list(live.parent.glob(".cli.db.restoring-*"))
+    assert not list(live.parent.glob(f"{live.name}.replaced-*"))
+    assert not list(live.parent.glob(f".{live.name}.restoring-*"))
 
 
 def test_a_backup_that_fails_verification_is_not_restored(db, backed_up):
@@ -183,6 +183,6 @@ def test_restore_over_a_damaged_database_keeps_the_damaged_file_aside(db, backed
     result = manage("--db", db, "restore", "--from", str(backed_up), "--reason", "disk damage")
     assert result.returncode == 0, result.stderr
     assert _users(live) == ["ivy"]
-    kept = list(live.parent.glob("cli.db.replaced-*"))
+    kept = list(live.parent.glob(f"{live.name}.replaced-*"))
     assert len(kept) == 1 and kept[0].read_bytes().startswith(b"SQLite format 3\x00\xde\xad")
     assert manage("--db", db, "verify").returncode == 0

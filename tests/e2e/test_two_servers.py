@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 from sqlalchemy import func, select
 
 from models import Actor, AuditEvent
@@ -39,8 +39,9 @@ WAIT = 30_000
 """Milliseconds to wait for a rerun to show its result (generous: two servers share 2 cores)."""
 CONSENT = date.today() - timedelta(days=40)
 NUMBER = "001-301"
-ORIGINAL, THEIRS, MINE = "1.3", "1.5", "2.25"
-REASON_A, REASON_B = "Transcription error, source says 1.5", "Re-read the source: 2.25"
+ORIGINAL, THEIRS, MINE = "1.30", "1.50", "2.25"
+REASON_A, REASON_B = "Transcription error, source says 1.50", "Re-read the source: 2.25"
+WARNING = "Someone else saved this form after you opened it"
 CONFLICT = "this form was saved by someone else since you opened it; nothing was saved"
 
 
@@ -96,7 +97,7 @@ def _open_pga(page: Page) -> None:
     expect(_pga_box(page)).to_be_visible(timeout=WAIT)
 
 
-def _pga_box(page: Page):
+def _pga_box(page: Page) -> Locator:
     return key(page, "PGA__PGA").locator("input")
 
 
@@ -105,19 +106,34 @@ def _click(page: Page, name: str) -> None:
     wait_idle(page)
 
 
-def _edit_and_confirm(page: Page, value: str, reason: str) -> None:
-    """Type a new PGA, save, give the reason the preview asks for, confirm."""
+def _edit_and_confirm(page: Page, value: str, reason: str, *, warned: bool) -> None:
+    """Type a new PGA, save, give the reason the preview asks for, confirm.
+
+    `warned`: whether the form must say, once Save reran it, that someone else saved it since.
+    """
     box = _pga_box(page)
     box.fill(value)
     box.press("Tab")
     wait_idle(page)
     _click(page, "PGA__save")
     reason_box = key(page, "PGA__reason").locator("input")
-    expect(reason_box).to_be_visible(timeout=WAIT)
+    _settled(page, reason_box)
+    expect(page.get_by_text(WARNING)).to_have_count(1 if warned else 0)
     reason_box.fill(reason)
     reason_box.press("Tab")
     wait_idle(page)
     _click(page, "PGA__confirm")
+
+
+def _settled(page: Page, shown: Locator) -> None:
+    """Wait for what a rerun shows, then for the rerun to end.
+
+    A message placed above the form (flash, warning, conflict) shows while the rest of the run
+    is still being drawn: until it ends, the form's widgets can be on screen twice (the new ones
+    and the stale ones below), and a locator by key would match both.
+    """
+    expect(shown.first).to_be_visible(timeout=WAIT)
+    wait_idle(page)
 
 
 def _audit_rows(wb: Workbench) -> int:
@@ -155,10 +171,8 @@ def test_two_users_on_two_servers_conflict(db_url: str, start_server, browser: B
         screenshot(coordinator, "two-servers-02-b-opened")
 
         # user A (server A) saves a correction first
-        _edit_and_confirm(investigator, THEIRS, REASON_A)
-        expect(investigator.get_by_text("Physician global assessment saved.")).to_be_visible(
-            timeout=WAIT
-        )
+        _edit_and_confirm(investigator, THEIRS, REASON_A, warned=False)
+        _settled(investigator, investigator.get_by_text("Physician global assessment saved."))
         expect(_pga_box(investigator)).to_have_value(THEIRS, timeout=WAIT)
         screenshot(investigator, "two-servers-03-a-saved")
         after_a = load_assessment(wb, scr, "PGA")
@@ -167,13 +181,12 @@ def test_two_users_on_two_servers_conflict(db_url: str, start_server, browser: B
 
         # user B (server B) still has the form as loaded, and saves a different value
         expect(_pga_box(coordinator)).to_have_value(ORIGINAL)
-        _edit_and_confirm(coordinator, MINE, REASON_B)
+        _edit_and_confirm(coordinator, MINE, REASON_B, warned=True)
         panel = key(coordinator, "PGA__conflict")
-        expect(panel.get_by_text(CONFLICT, exact=True)).to_be_visible(timeout=WAIT)
+        _settled(coordinator, panel.get_by_text(CONFLICT, exact=True))
         expect(panel.get_by_text("Saved by Ivy Investigator")).to_be_visible(timeout=WAIT)
-        row = panel.get_by_role("row").filter(has_text="PGA")
-        expect(row.get_by_role("cell").nth(1)).to_have_text(THEIRS, timeout=WAIT)  # theirs
-        expect(row.get_by_role("cell").nth(2)).to_have_text(MINE, timeout=WAIT)  # yours
+        row = panel.get_by_role("row").filter(has_text="Physician global assessment")
+        expect(row.get_by_role("cell")).to_have_text([THEIRS, MINE], timeout=WAIT)
         expect(coordinator.get_by_text("Physician global assessment saved.")).to_have_count(0)
         # the rest of the form is kept: B's entry is still in the box
         expect(_pga_box(coordinator)).to_have_value(MINE, timeout=WAIT)
@@ -192,6 +205,7 @@ def test_two_users_on_two_servers_conflict(db_url: str, start_server, browser: B
         # B chooses to load the other user's version: the form now shows A's value
         _click(coordinator, "PGA__reload")
         expect(key(coordinator, "PGA__conflict")).to_have_count(0, timeout=WAIT)
+        wait_idle(coordinator)
         expect(_pga_box(coordinator)).to_have_value(THEIRS, timeout=WAIT)
         screenshot(coordinator, "two-servers-05-b-reloaded")
     except Exception:

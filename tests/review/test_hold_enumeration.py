@@ -57,7 +57,8 @@ NOT_CLINICAL = {
     "records.signatures.sign",  # refused under a lock, allowed under a freeze: test_signatures
     "records.review_status",
     "records.standards.package",
-    "records.subjects.ensure_site",
+    "records.sites.sync_sites",
+    "records.sites.set_sites",
 }
 # Writers that only call the use cases below (the ODM log importer).
 THROUGH_USE_CASES = {"records.standards.odm_logs.import_logs"}
