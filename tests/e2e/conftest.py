@@ -68,6 +68,11 @@ class Server:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "WORKBENCH_DB_URL": db_url}
+        # The server's output goes to a file, never to a pipe nobody reads (a full pipe would
+        # block a server that logs a lot); a failure shows its tail.
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.log = ARTIFACTS / f"streamlit-{self.port}.log"
+        self._log_file = self.log.open("wb")
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -83,7 +88,7 @@ class Server:
             ],
             cwd=REPO_ROOT,
             env=env,
-            stdout=subprocess.PIPE,
+            stdout=self._log_file,
             stderr=subprocess.STDOUT,
         )
         self.started_in = self._wait_healthy()
@@ -92,8 +97,7 @@ class Server:
         start = time.perf_counter()
         while time.perf_counter() - start < timeout:
             if self.proc.poll() is not None:
-                output = self.proc.stdout.read().decode() if self.proc.stdout else ""
-                raise RuntimeError(f"streamlit exited early:\n{output}")
+                raise RuntimeError(f"streamlit exited early:\n{self.output()}")
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
                     if r.read() == b"ok":
@@ -102,12 +106,17 @@ class Server:
                 time.sleep(0.2)
         raise TimeoutError("streamlit did not become healthy")
 
+    def output(self, tail: int = 20_000) -> str:
+        """The newest part of what the server printed."""
+        return self.log.read_bytes()[-tail:].decode(errors="replace")
+
     def stop(self) -> None:
         self.proc.terminate()
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+        self._log_file.close()
 
 
 @pytest.fixture(scope="module")
