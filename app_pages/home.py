@@ -7,6 +7,7 @@ from collections import Counter
 import streamlit as st
 
 from records.queries import list_queries
+from records.sites import site_codes
 from ui import cache, downloads, session
 from ui.resources import workbench
 
@@ -19,7 +20,12 @@ st.caption(
     f"{info.id} · protocol {info.protocol} · sponsor {info.sponsor} · phase {info.phase}"
     f" · study definition v{info.definition_version}"
 )
-st.write(f"**Site:** {wb.study.site.name}")
+shown = site_codes(wb)
+names = {s.code: s.name for s in wb.study.sites}
+st.write(
+    ("**Site:** " if len(shown) == 1 else "**Sites:** ")
+    + ("; ".join(f"{c} {names[c]}" for c in shown) or "none of yours yet")
+)
 
 k = cache.key(wb)
 counts = cache.status_counts(k)

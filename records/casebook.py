@@ -27,6 +27,7 @@ from records.context import Workbench
 from records.listings.model import Column, Listing, Scope
 from records.listings.snapshot import AuditRange, Snapshot, read_snapshot
 from records.permissions import require
+from records.sites import site_label
 from records.subjects import get_subject
 from version import APP_VERSION
 
@@ -97,12 +98,12 @@ def read_casebook(wb: Workbench, actor: Actor, subject_id: int) -> Casebook:
     certified copy, audit history included (ICH E6(R3): the investigator keeps copies of the
     site's data that need no special skills to read)."""
     require(actor, "export")
-    subject = get_subject(wb, subject_id)
+    subject = get_subject(wb, subject_id)  # NotFound for a subject of another site
     snapshot = read_snapshot(wb.engine, wb.study, Scope((subject_id,)), AuditRange())
-    return assemble(wb, actor, subject.screening_number, snapshot)
+    return assemble(wb, actor, subject.screening_number, snapshot, site_label(wb, subject.site_id))
 
 
-def assemble(wb: Workbench, actor: Actor, subject: str, snapshot: Snapshot) -> Casebook:
+def assemble(wb: Workbench, actor: Actor, subject: str, snapshot: Snapshot, site: str) -> Casebook:
     """Lay a one-subject snapshot out as casebook sections."""
     s = wb.study.study
     by_number = {listing.number: listing for listing in snapshot.sheets}
@@ -123,7 +124,7 @@ def assemble(wb: Workbench, actor: Actor, subject: str, snapshot: Snapshot) -> C
         study_title=s.title,
         sponsor=s.sponsor,
         subject=subject,
-        site=f"{wb.study.site.code} {wb.study.site.name}",
+        site=site,
         database_status=snapshot.database_status,
         anchor=snapshot.anchor,
         extracted_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

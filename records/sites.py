@@ -203,3 +203,10 @@ def require_every_site(wb: Workbench, what: str) -> None:
         return
     if set(sync_sites(wb).values()) - wb.site_ids:
         raise PermissionDenied(f"{what} covers the whole study: only an account at every site")
+
+
+def site_label(wb: Workbench, site_id: int) -> str:
+    """`001 Medical University of …`: a site as casebooks and headers name it."""
+    with wb.engine.connect() as conn:
+        row = conn.execute(select(Site.code, Site.name).where(Site.id == site_id)).first()
+    return f"{row[0]} {row[1]}" if row else f"site {site_id}"

@@ -36,6 +36,7 @@ class SubjectRead:
     status_date: date | None
     status_reason: str | None
     version_id: int
+    site_id: int
 
 
 def _read(s: Subject) -> SubjectRead:

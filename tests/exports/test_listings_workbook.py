@@ -87,7 +87,7 @@ def test_cover_names_study_cut_user_versions_and_hashes_every_sheet(tables, expo
         "NCT number: NCT06737380",
         "Data cut: none",
         "Exported by: Mo Monitor (mon, monitor)",
-        "Application version: 0.1.0; study definition version: 1.1.0",
+        "Application version: 0.1.0; study definition version: 1.2.0",
         "Database status: LIVE",
         "Extracted (UTC): ",
     ):
