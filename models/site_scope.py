@@ -91,3 +91,17 @@ def check_site(session: Session, actor: Actor, subject_id: int) -> None:
     if site is not None and site not in member_site_ids(conn, actor.user_id):
         code = conn.execute(select(_SITE.c.code).where(_SITE.c.id == site)).scalar()
         raise OutsideSites(f"{actor.username} does not work at site {code}: nothing was saved")
+
+
+def check_scope(session: Session, actor: Actor, subject_id: int | None, what: str) -> None:
+    """A subject's site for a subject-level act; every site for a study-wide one (a database
+    freeze or lock reaches every site's subjects)."""
+    if subject_id is not None:
+        check_site(session, actor, subject_id)
+        return
+    if actor.user_id is None:
+        return
+    conn = session.connection()
+    every = set(conn.execute(select(_SITE.c.id)).scalars())
+    if every - member_site_ids(conn, actor.user_id):
+        raise OutsideSites(f"{what} reaches every site: only an account at every site")

@@ -22,6 +22,7 @@ from models.base import utc_now
 from models.db import read_session
 from models.review import HOLD_KINDS
 from models.review_rules import active_holds, audit_row, covers, describe
+from models.site_scope import check_scope
 from records import fields
 from records.context import Workbench
 from records.errors import Held, NotFound, PermissionDenied, ValidationFailed
@@ -129,6 +130,7 @@ def place_hold(
         raise ValidationFailed(errors)
     with write(wb, actor, text) as session:
         level, subject, visit = _scope(session, subject_id, visit_id, form_code)
+        check_scope(session, actor, subject, f"a study-wide {kind}")
         for h in active_holds(session.connection()):
             same = (h.level, h.subject_id, h.visit_id, h.form_code) == (
                 level,
@@ -205,6 +207,7 @@ def lift_hold(
         row = session.get(RecordLock, hold_id)
         if row is None or row.unlocked_at is not None:
             raise NotFound(f"no hold {hold_id} in force")
+        check_scope(session, actor, row.subject_id, f"lifting a study-wide {row.kind}")
         row.unlocked_at, row.unlocked_by, row.unlock_reason = utc_now(), actor.full_name, text
         action = "unlock" if row.kind == "lock" else "unfreeze"
         _audit(session, actor, row, action, row.kind, None, str(text))

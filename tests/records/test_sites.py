@@ -189,3 +189,16 @@ def test_reviews_and_outputs_hold_to_the_sites(two, admin):
     with pytest.raises(PermissionDenied, match="whole study"):
         require_every_site(scoped(two, mo), "an SDTM/ADaM package")
     require_every_site(scoped(two, dm), "an SDTM/ADaM package")  # at every site: allowed
+
+
+def test_a_study_wide_lock_needs_an_account_at_every_site(two, admin):
+    from records.holds import place_hold
+
+    cora = _account(two, admin, "cora", "coordinator", ["001"])
+    mine = _screen(two, cora, "001-001")
+    dm_001 = _account(two, admin, "dee", "data_manager", ["001"])
+    dm_all = _account(two, admin, "dan", "data_manager", ["001", "002"])
+    with pytest.raises(PermissionDenied, match="every site"):
+        place_hold(two, dm_001, "freeze", "interim analysis")
+    assert place_hold(two, dm_001, "freeze", "query storm", subject_id=mine).level == "subject"
+    assert place_hold(two, dm_all, "lock", "database lock").level == "study"
