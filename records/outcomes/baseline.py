@@ -52,6 +52,8 @@ def baseline_rule(study: StudyDefinition) -> BaselineRule:
 
 
 def _present(series: pd.Series) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(series):  # NaN is a number's only missing value
+        return series.notna()
     return series.map(lambda v: not missing(v)).astype(bool)
 
 
