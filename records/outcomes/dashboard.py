@@ -82,7 +82,10 @@ def outstanding(measures: pd.DataFrame, data: StudyData, study: StudyDefinition)
     resolved = data.forms[data.forms["state"].isin(RESOLVED_FORM_STATES)]
     entered = set(zip(resolved["visit_id"], resolved["form_code"], strict=True))
     expected = _expected(study)
-    open_visits = measures[measures["calendar_status"].isin(("done", "due", "overdue"))]
+    columns = ["subject", "visit", "visit_order", "calendar_status", "visit_code", "visit_id"]
+    open_visits = measures.loc[
+        measures["calendar_status"].isin(("done", "due", "overdue")), columns
+    ]
     rows = [
         (v.subject, v.visit, v.visit_order, v.calendar_status, form)
         for v in open_visits.itertuples(index=False)
@@ -96,7 +99,7 @@ def outstanding(measures: pd.DataFrame, data: StudyData, study: StudyDefinition)
 def outstanding_grid(measures: pd.DataFrame, missing_forms: pd.DataFrame) -> pd.DataFrame:
     """Subject × visit count of forms outstanding; blank where the visit is not open."""
     open_visits = measures[measures["calendar_status"].isin(("done", "due", "overdue"))]
-    counts = missing_forms.groupby(["subject", "visit"]).size()
+    counts = missing_forms.groupby(["subject", "visit"]).size().to_dict()
     cells = open_visits[["subject", "visit", "visit_order", "sequence"]].copy()
     cells["outstanding"] = [
         int(counts.get((s, v), 0)) for s, v in zip(cells["subject"], cells["visit"], strict=True)
