@@ -1,17 +1,17 @@
 """Outcomes that scale with the edit: a subject's rows are recomputed only when it changed.
 
 Every clinical write appends audit rows that carry the subject id, in the same transaction
-(models/audit_capture.py), so a subject's newest audit id moves exactly when its data does.
+(models/audit_capture.py), so a subject's newest audit row changes exactly when its data does.
 Besides its own data, a subject's rows depend on the study definition (file and version), on
 today's date and on the data cut: with the database they form the `Context`, and rows are never
 shared between contexts. No subject's rows read another subject's (baselines, intercurrent
 events and response cells are per subject); study-level tables are aggregated afterwards from
 the assembled frames.
 
-`OutcomeMemo` keeps, per context, the assembled `Outcomes` and the newest audit id of each
-subject it was computed at. A later call reads every subject's newest audit id in one query
-(one index seek per subject, whatever the length of the trail), recomputes the subjects whose id
-moved (their rows read in SQL, not the whole study) and splices their rows into the frames in
+`OutcomeMemo` keeps, per context, the assembled `Outcomes` and the newest audit row of each
+subject it was computed at. A later call reads every subject's newest audit row in one query
+(one index seek per subject, whatever the length of the trail), recomputes the subjects whose row
+changed (their rows read in SQL, not the whole study) and splices their rows into the frames in
 the canonical order (`records.outcomes.order`), so the result equals a full recomputation
 (`snapshot.build_outcomes`); tests/records/test_outcomes_per_subject.py checks that after random
 edit sequences.
@@ -26,7 +26,7 @@ from datetime import date
 from threading import Lock
 
 import pandas as pd
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from models import AuditEvent, Subject
 from records.context import Workbench
@@ -44,13 +44,20 @@ _BY_VISIT = ("items", "weights")
 """StudyData frames without a subject column: their rows are found through the subject's visits."""
 
 
-def subject_keys(conn: Connection) -> dict[int, int]:
-    """Every subject's newest audit id (0 when it has none), in one query: a correlated MAX
-    is one index seek per subject on the audit trail's subject index, where a GROUP BY would
-    scan the whole trail (4.8 million rows at 500 benchmark subjects)."""
+def subject_keys(conn: Connection) -> dict[int, str]:
+    """Every subject's newest audit row hash ("" when it has none), in one query: one index
+    seek per subject on the trail's subject index (a GROUP BY would scan the whole trail: 4.8
+    million rows at 500 benchmark subjects). The hash, not the id: it chains every earlier row,
+    so a database restored or rebuilt at the same path cannot pass for the one computed."""
     s, a = Subject.__table__, AuditEvent.__table__  # type: ignore[attr-defined]
-    newest = select(func.max(a.c.id)).where(a.c.subject_id == s.c.id).scalar_subquery()
-    return {int(sid): int(top or 0) for sid, top in conn.execute(select(s.c.id, newest))}
+    newest = (
+        select(a.c.row_hash)
+        .where(a.c.subject_id == s.c.id)
+        .order_by(a.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return {int(sid): top or "" for sid, top in conn.execute(select(s.c.id, newest))}
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,7 @@ class Context:
 
 @dataclass(frozen=True)
 class _Assembled:
-    keys: Mapping[int, int]
+    keys: Mapping[int, str]
     outcomes: Outcomes
 
 
