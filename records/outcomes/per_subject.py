@@ -30,11 +30,12 @@ from sqlalchemy import Connection, select
 
 from models import AuditEvent, Subject
 from records.context import Workbench
+from records.outcomes.cut import in_scope
 from records.outcomes.events import EventContext
 from records.outcomes.order import in_order
 from records.outcomes.responses import ResponseTable
 from records.outcomes.snapshot import Outcomes, outcomes_of
-from records.outcomes.source import read_study_data
+from records.outcomes.source import StudyData, read_study_data
 
 Progress = Callable[[int, int], None]
 """Called with (subjects computed, subjects to compute) while a computation runs."""
@@ -154,24 +155,50 @@ def spliced(old: Outcomes, drop: set[int], parts: list[Outcomes]) -> Outcomes:
     )
 
 
+def _scoped(data: StudyData, ids: tuple[int, ...]) -> StudyData:
+    """The rows of some subjects of a snapshot already read."""
+    keep = set(ids)
+    scoped = in_scope(data, ids)
+    return replace(
+        scoped,
+        **{
+            name: getattr(data, name)[getattr(data, name)["subject_id"].isin(keep)]
+            for name in ("forms", "adverse_events", "eligibility", "doses", "entries")
+        },
+    )
+
+
 def _computed(
-    conn: Connection, wb: Workbench, context: Context, ids: list[int], progress: Progress | None
+    conn: Connection,
+    wb: Workbench,
+    context: Context,
+    ids: list[int],
+    progress: Progress | None,
+    chunk: int,
 ) -> list[Outcomes]:
-    """The outcomes of these subjects, `CHUNK` at a time (progress after each)."""
+    """The outcomes of these subjects, `chunk` at a time (progress after each). Every subject
+    (a cold start) is read in one pass, as tables; a few (after edits) by subject in SQL."""
+    tell = progress or (lambda done, total: None)
+    tell(0, len(ids))
+    everyone = len(ids) > chunk
+    data = read_study_data(conn, wb, context.today, None, context.data_cut) if everyone else None
     parts = []
-    for start in range(0, len(ids), CHUNK):
-        chunk = tuple(ids[start : start + CHUNK])
-        data = read_study_data(conn, wb, context.today, chunk, context.data_cut)
-        parts.append(outcomes_of(data, wb.study))
-        if progress is not None:
-            progress(min(start + CHUNK, len(ids)), len(ids))
+    for start in range(0, len(ids), chunk):
+        some = tuple(ids[start : start + chunk])
+        if data is None:
+            part = read_study_data(conn, wb, context.today, some, context.data_cut)
+        else:
+            part = _scoped(data, some)
+        parts.append(outcomes_of(part, wb.study))
+        tell(min(start + chunk, len(ids)), len(ids))
     return parts
 
 
 class OutcomeMemo:
     """Assembled outcomes per context (the newest few), updated subject by subject."""
 
-    def __init__(self, contexts: int = 4) -> None:
+    def __init__(self, contexts: int = 4, chunk: int = CHUNK) -> None:
+        self.chunk = chunk
         self._lock = Lock()
         self._by_context: OrderedDict[Context, _Assembled] = OrderedDict()
         self._contexts = contexts
@@ -217,7 +244,7 @@ class OutcomeMemo:
         if previous is not None and not drop:
             self.recomputed = ()
             return previous.outcomes
-        parts = _computed(conn, wb, context, stale, progress)
+        parts = _computed(conn, wb, context, stale, progress, self.chunk)
         if previous is None:
             assembled = spliced(parts[0], set(), parts[1:]) if parts else _empty(conn, wb, context)
         else:

@@ -150,7 +150,7 @@ def study_wb(tmp_path: Path) -> Workbench:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_memo_equals_full_recomputation_after_random_edits(study_wb, seed):
-    wb, rng, memo = study_wb, random.Random(seed), OutcomeMemo()
+    wb, rng, memo = study_wb, random.Random(seed), OutcomeMemo(chunk=2)  # cold: 2 chunks
     ids = small_study(wb, ACTOR)
     trial, dosed = Trial(wb, ACTOR), [ids["A"], ids["B"]]
     assert_same(memo.outcomes(wb, TODAY), build_outcomes(wb, TODAY))
