@@ -276,30 +276,48 @@ def explanation(
     return None if result is None else Explanation(result, explanation_markdown(result))
 
 
+SubjectKey = tuple[str, str, str, int, str]
+"""(database URL, study definition file, today, subject id, the subject's newest audit row)."""
+
+
+def _subject_key(k: Key, subject_id: int) -> SubjectKey:
+    """What one subject's casebook depends on: an edit to another subject leaves it cached."""
+    found = _memo().subject_key(workbench(), date.fromisoformat(k[3]), subject_id)
+    return k[0], k[1], k[3], subject_id, found
+
+
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _timeline_of(k: Key, subject_id: int) -> SubjectTimeline:
-    return timeline.subject_timeline(_outcomes(k), subject_id)
+def _timeline_of(sk: SubjectKey) -> SubjectTimeline:
+    """From the memo's outcomes now (never older than `sk`: the key was read first)."""
+    outcomes = _memo().outcomes(workbench(), date.fromisoformat(sk[2]))
+    return timeline.subject_timeline(outcomes, sk[3])
+
+
+def casebook_part(k: Key, subject_id: int, name: str) -> Any:
+    """One part of a subject's casebook: subject, dosed, or the table or lanes to show."""
+    return _casebook_part(_subject_key(k, subject_id), name)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def casebook_part(k: Key, subject_id: int, name: str) -> Any:
-    """One part of a subject's casebook: subject, dosed, or the table or lanes to show."""
-    part = getattr(_timeline_of(k, subject_id), name)
+def _casebook_part(sk: SubjectKey, name: str) -> Any:
+    part = getattr(_timeline_of(sk), name)
     return _shown(part) if isinstance(part, pd.DataFrame) else part
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
 def casebook_header(k: Key, subject_id: int) -> tuple[str, bool]:
     """The subject's screening number and whether the subject has been dosed."""
-    book = _timeline_of(k, subject_id)
+    book = _timeline_of(_subject_key(k, subject_id))
     return book.subject, bool(book.dosed)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
 def casebook_spec(k: Key, subject_id: int, panels: tuple[str, ...]) -> ChartSpecs | None:
     """The subject's timeline chart (chosen panels); None if nothing to draw."""
-    o = _outcomes(k)
-    figure = casebook_chart(_timeline_of(k, subject_id), o.study.protocol, panels)
+    return _casebook_spec(_subject_key(k, subject_id), panels)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _casebook_spec(sk: SubjectKey, panels: tuple[str, ...]) -> ChartSpecs | None:
+    figure = casebook_chart(_timeline_of(sk), workbench().study.protocol, panels)
     return None if figure is None else prepare(figure)
 
 

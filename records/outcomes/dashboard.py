@@ -8,8 +8,6 @@ forms count as entered when `records.forms_status` says so (complete, or recorde
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -110,20 +108,15 @@ def outstanding_grid(measures: pd.DataFrame, missing_forms: pd.DataFrame) -> pd.
     return grid.rename_axis(None, axis=1).reset_index()
 
 
-def _local_date(stamp: str, zone: ZoneInfo) -> object:
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(zone).date()
-
-
 def entry_lag(data: StudyData, measures: pd.DataFrame, study: StudyDefinition) -> pd.DataFrame:
-    """Days from each visit's date to the first save of each of its forms (site-local dates);
+    """Days from each visit's date to the first save of each of its forms (site-local dates,
+    read with the entries: `records.outcomes.source`);
     `bulk` marks a first save not typed in the app (origin cli/system: the demo builder, an
     import), whose timestamp says when the batch ran, not when the site entered the visit."""
-    zone = ZoneInfo(study.site.timezone)
     visits = measures[["visit_id", "subject", "visit", "actual_date"]].dropna(
         subset=["actual_date"]
     )
     rows = data.entries.merge(visits, on="visit_id", how="inner")
-    rows["entered_on"] = [_local_date(t, zone) for t in rows["entered_utc"]]
     rows["lag_days"] = [
         (entered - done).days
         for entered, done in zip(rows["entered_on"], rows["actual_date"], strict=True)

@@ -26,7 +26,7 @@ from datetime import date
 from threading import Lock
 
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Engine, select
 
 from models import AuditEvent, Subject
 from records.context import Workbench
@@ -203,12 +203,24 @@ class OutcomeMemo:
         self._by_context: OrderedDict[Context, _Assembled] = OrderedDict()
         self._contexts = contexts
         self.recomputed: tuple[int, ...] = ()
-        """Subjects the last update recomputed (for tests and benchmarks)."""
+        """Subjects the last update that recomputed any recomputed (tests, benchmarks)."""
 
     def clear(self) -> None:
         """Forget everything (tests; a restored database)."""
         with self._lock:
             self._by_context.clear()
+
+    def subject_key(self, wb: Workbench, today: date | None, subject_id: int) -> str:
+        """The newest audit row of a subject as last computed: a cache key for what depends on
+        that subject alone (its casebook). Computes the outcomes when nothing is kept."""
+        context = _context(wb.engine, wb, today, None)
+        with self._lock:
+            found = self._by_context.get(context)
+        if found is None:
+            self.outcomes(wb, today)
+            with self._lock:
+                found = self._by_context.get(context)
+        return "" if found is None else found.keys.get(subject_id, "")
 
     def outcomes(
         self,
@@ -231,10 +243,7 @@ class OutcomeMemo:
         progress: Progress | None = None,
     ) -> Outcomes:
         """As `outcomes`, through an open connection (its snapshot: an export's transaction)."""
-        day = today or date.today()
-        url = conn.engine.url.render_as_string(hide_password=True)
-        version = wb.study.study.definition_version
-        context = Context(url, wb.study.source, version, day, data_cut)
+        context = _context(conn.engine, wb, today, data_cut)
         keys = subject_keys(conn)
         with self._lock:
             previous = self._by_context.get(context)
@@ -242,7 +251,6 @@ class OutcomeMemo:
         stale = [sid for sid, top in keys.items() if old_keys.get(sid) != top]
         drop = set(stale) | (set(old_keys) - set(keys))
         if previous is not None and not drop:
-            self.recomputed = ()
             return previous.outcomes
         parts = _computed(conn, wb, context, stale, progress, self.chunk)
         if previous is None:
@@ -256,6 +264,12 @@ class OutcomeMemo:
                 self._by_context.popitem(last=False)
         self.recomputed = tuple(stale)
         return assembled
+
+
+def _context(engine: Engine, wb: Workbench, today: date | None, data_cut: date | None) -> Context:
+    url = engine.url.render_as_string(hide_password=True)
+    version = wb.study.study.definition_version
+    return Context(url, wb.study.source, version, today or date.today(), data_cut)
 
 
 def _empty(conn: Connection, wb: Workbench, context: Context) -> Outcomes:

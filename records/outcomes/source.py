@@ -10,8 +10,9 @@ in the same order whichever subjects are read with it.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeAlias
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Connection, func, select
@@ -212,10 +213,11 @@ ENTERED = ("assessment", "labresult", "vitalsign", "doseadministration")
 
 
 def _entries(conn: Connection, wb: Workbench, ids: Ids = None) -> pd.DataFrame:
-    """First audit create time of each form entered at a visit, and the origin of that first
-    save (ui: typed at the site; cli/system: a bulk load such as the demo builder), for the
-    data-entry lag. One pass over the trail's create rows (the visit_id field: one per record),
-    by the subject index when only some subjects are read, by entity otherwise."""
+    """First audit create time of each form entered at a visit (UTC and its site-local date),
+    and the origin of that first save (ui: typed at the site; cli/system: a bulk load such as
+    the demo builder), for the data-entry lag. One pass over the trail's create rows (the
+    visit_id field: one per record), by the subject index when only some subjects are read, by
+    entity otherwise."""
     ev, lb = AuditEvent.__table__, LabResult.__table__  # type: ignore[attr-defined]
     entity = ev.c.entity if ids is None else func.coalesce(ev.c.entity, "")
     query = select(
@@ -244,7 +246,15 @@ def _entries(conn: Connection, wb: Workbench, ids: Ids = None) -> pd.DataFrame:
     frame = created.dropna(subset=["form_code"]).groupby(keys, as_index=False)["entered_utc"].min()
     frame = frame.sort_values("entered_utc", kind="stable")
     frame = frame.drop_duplicates(["visit_id", "form_code"])
-    return frame.sort_values(["visit_id", "form_code"], kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(["visit_id", "form_code"], kind="stable").reset_index(drop=True)
+    zone = ZoneInfo(wb.study.site.timezone)
+    frame["entered_on"] = [_local_date(stamp, zone) for stamp in frame["entered_utc"].tolist()]
+    return frame
+
+
+def _local_date(stamp: str, zone: ZoneInfo) -> date:
+    """The site-local date of a UTC audit timestamp."""
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(zone).date()
 
 
 def _first_form(wb: Workbench, kind: str) -> str | None:
