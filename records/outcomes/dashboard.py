@@ -7,7 +7,7 @@ forms count as entered when `records.forms_status` says so (complete, or recorde
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -150,31 +150,47 @@ def lag_summary(lags: pd.DataFrame) -> pd.DataFrame:
     return table.rename_axis("Form").reset_index()
 
 
-@dataclass(frozen=True)
 class Dashboard:
-    """Every dashboard table of the home page, from one snapshot."""
+    """Every dashboard table of the home page, from one snapshot, each built when first read:
+    Home shows one view at a time, so the first run after an edit builds only the one shown."""
 
-    funnel: pd.DataFrame
-    compliance: pd.DataFrame
-    outstanding: pd.DataFrame
-    grid: pd.DataFrame
-    lags: pd.DataFrame
-    lag_summary: pd.DataFrame
-    bulk_entries: int
-    """Forms whose first save was a bulk load, left out of the lag summary."""
+    def __init__(self, outcomes: Outcomes) -> None:
+        self._o = outcomes
+
+    @cached_property
+    def funnel(self) -> pd.DataFrame:
+        return funnel(self._o.data)
+
+    @cached_property
+    def compliance(self) -> pd.DataFrame:
+        return compliance(self._o.measures, self._o.study)
+
+    @cached_property
+    def _missing(self) -> pd.DataFrame:
+        return outstanding(self._o.measures, self._o.data, self._o.study)
+
+    @cached_property
+    def outstanding(self) -> pd.DataFrame:
+        return self._missing.drop(columns=["visit_order"])
+
+    @cached_property
+    def grid(self) -> pd.DataFrame:
+        return outstanding_grid(self._o.measures, self._missing)
+
+    @cached_property
+    def lags(self) -> pd.DataFrame:
+        return entry_lag(self._o.data, self._o.measures, self._o.study)
+
+    @cached_property
+    def lag_summary(self) -> pd.DataFrame:
+        return lag_summary(self.lags[~self.lags["bulk"]])
+
+    @property
+    def bulk_entries(self) -> int:
+        """Forms whose first save was a bulk load, left out of the lag summary."""
+        return int(self.lags["bulk"].sum())
 
 
 def study_dashboard(outcomes: Outcomes) -> Dashboard:
     """Funnel, visit compliance, forms outstanding (long and grid) and entry lag."""
-    o, study = outcomes, outcomes.study
-    missing = outstanding(o.measures, o.data, study)
-    lags = entry_lag(o.data, o.measures, study)
-    return Dashboard(
-        funnel=funnel(o.data),
-        compliance=compliance(o.measures, study),
-        outstanding=missing.drop(columns=["visit_order"]),
-        grid=outstanding_grid(o.measures, missing),
-        lags=lags,
-        lag_summary=lag_summary(lags[~lags["bulk"]]),
-        bulk_entries=int(lags["bulk"].sum()),
-    )
+    return Dashboard(outcomes)

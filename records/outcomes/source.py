@@ -208,43 +208,43 @@ def _weights(conn: Connection, ids: Ids = None) -> pd.DataFrame:
     return _read(conn, _of(query, vs.c.subject_id, ids)).drop_duplicates("visit_id", keep="last")
 
 
-ENTERED = ("assessment", "labresult", "vitalsign", "doseadministration")
-"""Audited tables whose first save at a visit is a form entered (the data-entry lag)."""
-
-
 def _entries(conn: Connection, wb: Workbench, ids: Ids = None) -> pd.DataFrame:
     """First audit create time of each form entered at a visit (UTC and its site-local date),
     and the origin of that first save (ui: typed at the site; cli/system: a bulk load such as
-    the demo builder), for the data-entry lag. One pass over the trail's create rows (the
-    visit_id field: one per record), by the subject index when only some subjects are read, by
-    entity otherwise."""
+    the demo builder), for the data-entry lag. Grouped in SQL (few rows come back); for some
+    subjects the trail is searched by its subject index, not by entity."""
     ev, lb = AuditEvent.__table__, LabResult.__table__  # type: ignore[attr-defined]
+    created = (ev.c.action == "create", ev.c.field == "visit_id", ev.c.visit_id.is_not(None))
     entity = ev.c.entity if ids is None else func.coalesce(ev.c.entity, "")
-    query = select(
-        *(ev.c[c] for c in ("visit_id", "subject_id", "entity", "form", "record_id", "origin")),
-        ev.c.ts_utc.label("entered_utc"),
-    ).where(ev.c.action == "create", ev.c.field == "visit_id", ev.c.visit_id.is_not(None))
-    created = _read(conn, _of(query.where(entity.in_(ENTERED)), ev.c.subject_id, ids))
-    panels = _read(conn, _of(select(lb.c.id, lb.c.panel), lb.c.subject_id, ids))
+    if ids is not None:
+        created = (*created, ev.c.subject_id.in_(ids))
+    first = func.min(ev.c.ts_utc).label("entered_utc")
+    who = (ev.c.visit_id, ev.c.subject_id)
+    forms = (
+        select(*who, ev.c.form.label("key"), ev.c.origin, first)
+        .where(entity == "assessment", *created)
+        .group_by(*who, ev.c.form, ev.c.origin)
+    )
+    panels = (
+        select(*who, lb.c.panel.label("key"), ev.c.origin, first)
+        .join(lb, lb.c.id == ev.c.record_id)
+        .where(entity == "labresult", *created)
+        .group_by(*who, lb.c.panel, ev.c.origin)
+    )
+    others = (
+        select(*who, ev.c.entity.label("key"), ev.c.origin, first)
+        .where(entity.in_(("vitalsign", "doseadministration")), *created)
+        .group_by(*who, ev.c.entity, ev.c.origin)
+    )
     code_of: dict[str | None, str | None] = {
         f.panel: f.code for f in wb.study.forms if f.kind == "labs"
     }
     code_of.update(vitalsign=_first_form(wb, "vitals"), doseadministration=_first_form(wb, "dose"))
-    panel_of = dict(zip(panels["id"].tolist(), panels["panel"].tolist(), strict=True))
-
-    def form_of(entity: str, form: str | None, record: int) -> str | None:
-        if entity == "assessment":
-            return form
-        if entity == "labresult":  # a deleted result has no panel, so no entry
-            panel = panel_of.get(record)
-            return None if panel is None else code_of.get(panel, panel)
-        return code_of.get(entity)
-
-    columns = (created[c].tolist() for c in ("entity", "form", "record_id"))
-    created["form_code"] = [form_of(*row) for row in zip(*columns, strict=True)]
-    keys = ["visit_id", "subject_id", "form_code", "origin"]
-    frame = created.dropna(subset=["form_code"]).groupby(keys, as_index=False)["entered_utc"].min()
-    frame = frame.sort_values("entered_utc", kind="stable")
+    parts = [_read(conn, forms), _read(conn, panels).replace({"key": code_of})]
+    parts.append(_read(conn, others).replace({"key": code_of}))
+    filled = [p for p in parts if not p.empty] or parts[:1]  # an empty read has object dtypes
+    frame = pd.concat(filled, ignore_index=True).rename(columns={"key": "form_code"})
+    frame = frame.dropna(subset=["form_code"]).sort_values("entered_utc", kind="stable")
     frame = frame.drop_duplicates(["visit_id", "form_code"])
     frame = frame.sort_values(["visit_id", "form_code"], kind="stable").reset_index(drop=True)
     zone = ZoneInfo(wb.study.site.timezone)
