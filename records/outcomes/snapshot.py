@@ -6,7 +6,7 @@ frames are computed once per data change and never go stale.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
@@ -25,7 +25,8 @@ from study.schema import StudyDefinition
 
 @dataclass(frozen=True)
 class Outcomes:
-    """The snapshot, its per-visit measures (with baseline and change), and SRI-4…DORIS cells."""
+    """The snapshot (without the measures' inputs, `MEASURE_INPUTS`), its per-visit measures
+    (with baseline and change), and SRI-4…DORIS cells."""
 
     study: StudyDefinition
     data: StudyData
@@ -83,7 +84,7 @@ def outcomes_of(data: StudyData, study: StudyDefinition) -> Outcomes:
     return in_order(
         Outcomes(
             study=study,
-            data=data,
+            data=_consumed(data),
             measures=with_change(derived.measures, base),
             baseline=base,
             rule=rule,
@@ -93,6 +94,17 @@ def outcomes_of(data: StudyData, study: StudyDefinition) -> Outcomes:
             steroid_issues=derived.steroid_issues,
         )
     )
+
+
+MEASURE_INPUTS = ("items", "labs", "weights")
+"""Frames only the measures read: consumed by `derive`, not kept (the largest: one row per item)."""
+
+
+def _consumed(data: StudyData) -> StudyData:
+    """The snapshot without the measures' inputs (their columns kept, no rows): nothing after
+    the derivation reads them, and study frames assembled per subject stay small."""
+    empty = {name: pd.DataFrame(columns=getattr(data, name).columns) for name in MEASURE_INPUTS}
+    return replace(data, **empty)
 
 
 def build_outcomes(wb: Workbench, today: date | None = None) -> Outcomes:
