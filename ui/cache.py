@@ -86,10 +86,10 @@ def _outcomes(k: Key) -> Outcomes:
 
 def _up_to_date(k: Key, wb: Workbench) -> None:
     """Update the memo for a new key, with a progress bar when many subjects are computed."""
-    memo = _memo()
     with _LOCK:
-        if k in _KNOWN:
+        if k in _KNOWN:  # a rerun: nothing to do (checked before any cached call)
             return
+    memo = _memo()
     bar = st.empty()
 
     def shown(done: int, total: int) -> None:
@@ -282,7 +282,7 @@ SubjectKey = tuple[str, str, str, int, str]
 
 def _subject_key(k: Key, subject_id: int) -> SubjectKey:
     """What one subject's casebook depends on: an edit to another subject leaves it cached."""
-    found = _memo().subject_key(workbench(), date.fromisoformat(k[3]), subject_id)
+    found = MEMO.subject_key(workbench(), date.fromisoformat(k[3]), subject_id)
     return k[0], k[1], k[3], subject_id, found
 
 
