@@ -34,15 +34,13 @@ from records.outcomes.cut import in_scope
 from records.outcomes.events import EventContext
 from records.outcomes.order import in_order
 from records.outcomes.responses import ResponseTable
-from records.outcomes.snapshot import Outcomes, outcomes_of
+from records.outcomes.snapshot import MEASURE_INPUTS, Outcomes, outcomes_of
 from records.outcomes.source import StudyData, read_study_data
 
 Progress = Callable[[int, int], None]
 """Called with (subjects computed, subjects to compute) while a computation runs."""
 CHUNK = 100
-"""Subjects computed per read: large enough for pandas to pay off, small enough to show progress."""
-_BY_VISIT = ("items", "weights")
-"""StudyData frames without a subject column: their rows are found through the subject's visits."""
+"""Subjects derived at a time: enough for pandas to pay off, few enough to show progress."""
 
 
 def subject_keys(conn: Connection) -> dict[int, str]:
@@ -123,16 +121,15 @@ def _responses(old: ResponseTable, drop: set[int], parts: list[ResponseTable]) -
 def spliced(old: Outcomes, drop: set[int], parts: list[Outcomes]) -> Outcomes:
     """`old` without the rows of the subjects in `drop`, with the rows of `parts` (outcomes of
     other subjects, or of the same ones recomputed), in the canonical order."""
-    visits = old.data.visits
-    gone_visits = set(visits.loc[visits["subject_id"].isin(drop), "visit_id"])
 
     def frame(name: str) -> pd.DataFrame:
-        column, ids = ("visit_id", gone_visits) if name in _BY_VISIT else ("subject_id", drop)
-        kept = _without(getattr(old.data, name), column, ids)
+        kept = _without(getattr(old.data, name), "subject_id", drop)
         return _stack([kept, *(getattr(p.data, name) for p in parts)])
 
     names = [
-        f.name for f in fields(old.data) if isinstance(getattr(old.data, f.name), pd.DataFrame)
+        f.name
+        for f in fields(old.data)
+        if isinstance(getattr(old.data, f.name), pd.DataFrame) and f.name not in MEASURE_INPUTS
     ]
     series = _stack_dicts(old.series, drop, [p.series for p in parts])
     events = _events(old.events, drop, [p.events for p in parts])
