@@ -28,7 +28,7 @@ DATA_KEYS: dict[str, tuple[str, ...]] = {
     "adverse_events": ("subject_id",),
     "eligibility": ("subject_id",),
     "doses": ("subject_id",),
-    "entries": ("visit_id", "form_code"),
+    "entries": ("visit_id",),  # within a visit: form order, as read
 }
 """Sort keys of each `StudyData` frame."""
 MEASURES_KEYS = ("subject", "visit_order", "sequence")
