@@ -41,7 +41,7 @@ def sorted_rows(frame: pd.DataFrame, keys: tuple[str, ...]) -> pd.DataFrame:
     """The frame stably sorted by `keys`, labels renumbered."""
     if frame.empty:
         return frame.reset_index(drop=True)
-    return frame.sort_values(list(keys), kind="stable").reset_index(drop=True)
+    return frame.sort_values(list(keys), kind="stable", ignore_index=True)
 
 
 def in_order(o: Outcomes) -> Outcomes:
