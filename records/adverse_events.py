@@ -235,10 +235,18 @@ def list_adverse_events(wb: Workbench, subject_id: int | None = None) -> list[Ad
 
 
 def adverse_events_in(
-    session: Session, wb: Workbench, subject_id: int | None = None
+    session: Session,
+    wb: Workbench,
+    subject_id: int | None = None,
+    subject_ids: tuple[int, ...] | None = None,
 ) -> list[AdverseEventRead]:
-    """`list_adverse_events` inside an open session (one snapshot with other reads)."""
-    query = select(AdverseEvent).order_by(AdverseEvent.subject_id, AdverseEvent.sequence)
+    """`list_adverse_events` inside an open session (one snapshot with other reads), of one
+    subject, of some (`subject_ids`: the outcomes of edited subjects), or of all."""
+    query = select(AdverseEvent).order_by(
+        AdverseEvent.subject_id, AdverseEvent.sequence, AdverseEvent.id
+    )
     if subject_id is not None:
         query = query.where(AdverseEvent.subject_id == subject_id)
+    if subject_ids is not None:
+        query = query.where(AdverseEvent.subject_id.in_(subject_ids))  # type: ignore[attr-defined]
     return [_read(session, wb, row) for row in session.scalars(query)]

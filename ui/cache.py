@@ -1,19 +1,22 @@
 """Cached outcome frames for the pages, keyed on the change counter so they are never stale.
 
 `key()` costs one indexed query (max audit id, records/changes.py); every entry is keyed on it,
-so an edit makes a new entry and nothing stale is shown. Which cache holds a value depends on
-whether it can change (spec §6): values nobody edits (Arrow tables for display, frozen
-dataclasses, tuples, read-only mappings) are shared from `st.cache_resource` without a copy per
-run; mutable ones (dicts) come from `st.cache_data`, a private copy each run. Chart specs are
-shared too: `st.vega_lite_chart` (1.67) works on a shallow copy and only replaces top-level keys.
-Tables go to `st.dataframe` as Arrow, so they are not converted again on every rerun; cached
-markdown is built once per data change, not on every rerun.
+so an edit makes a new entry and nothing stale is shown. Under the entries, the outcomes of each
+subject are kept per subject (`records.outcomes.per_subject`): after an edit only the edited
+subject is recomputed, and the study-level tables are assembled again from the kept results.
+Which cache holds a value depends on whether it can change (spec §6): values nobody edits
+(Arrow tables for display, frozen dataclasses, tuples, read-only mappings) are shared from
+`st.cache_resource` without a copy per run; mutable ones (dicts) come from `st.cache_data`, a
+private copy each run. Chart specs are shared too: `st.vega_lite_chart` (1.67) works on a shallow
+copy and only replaces top-level keys. Tables go to `st.dataframe` as Arrow, so they are not
+converted again on every rerun; cached markdown is built once per data change, not on every rerun.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from threading import Lock
 from types import MappingProxyType
 from typing import Any, TypeAlias
 
@@ -32,8 +35,9 @@ from records.outcomes import efficacy, headline, safety, timeline
 from records.outcomes.catalogue import MEASURES
 from records.outcomes.dashboard import Dashboard, study_dashboard
 from records.outcomes.explain import explanation_markdown, status_grid
+from records.outcomes.per_subject import CHUNK, MEMO, OutcomeMemo
 from records.outcomes.responses import ResponseTable
-from records.outcomes.snapshot import Outcomes, build_outcomes
+from records.outcomes.snapshot import Outcomes
 from records.outcomes.timeline import SubjectTimeline
 from records.subjects import counts_by_status
 from scoring.verdict import ResponseResult
@@ -43,6 +47,9 @@ from ui.resources import workbench
 Key = tuple[str, str, int, str]
 """(database URL, study definition file, change counter, today's date)."""
 Table: TypeAlias = pa.Table
+_LOCK = Lock()
+_KNOWN: dict[Key, None] = {}
+"""The last keys the memo was brought up to date at (oldest first)."""
 
 
 def _shown(frame: pd.DataFrame) -> Table:
@@ -53,14 +60,48 @@ def _shown(frame: pd.DataFrame) -> Table:
 def key(wb: Workbench | None = None) -> Key:
     """The cache key of the current data: changes with every committed write and every day.
 
-    One indexed query; call it once per run (pass the page's workbench if it has one)."""
+    One indexed query; call it once per run (pass the page's workbench if it has one). On a new
+    key the outcomes are brought up to date here, outside every cached function, so a long first
+    computation shows a progress bar (a cached function would replay it on every hit)."""
     wb = wb or workbench()
-    return database_url(), wb.study.source, change_counter(wb.engine), date.today().isoformat()
+    k = database_url(), wb.study.source, change_counter(wb.engine), date.today().isoformat()
+    _up_to_date(k, wb)
+    return k
 
 
-@st.cache_resource(max_entries=2, show_spinner="Computing outcomes…")
+@st.cache_resource(show_spinner=False)
+def _memo() -> OutcomeMemo:
+    """The process-wide per-subject memo, emptied whenever Streamlit's resource cache is."""
+    MEMO.clear()
+    with _LOCK:
+        _KNOWN.clear()
+    return MEMO
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
 def _outcomes(k: Key) -> Outcomes:
-    return build_outcomes(workbench(), date.fromisoformat(k[3]))
+    """Every subject's outcomes at this key: only subjects edited since are recomputed."""
+    return _memo().outcomes(workbench(), date.fromisoformat(k[3]))
+
+
+def _up_to_date(k: Key, wb: Workbench) -> None:
+    """Update the memo for a new key, with a progress bar when many subjects are computed."""
+    with _LOCK:
+        if k in _KNOWN:  # a rerun: nothing to do (checked before any cached call)
+            return
+    memo = _memo()
+    bar = st.empty()
+
+    def shown(done: int, total: int) -> None:
+        if total > CHUNK:
+            bar.progress(done / total, text=f"Computing outcomes: {done} of {total} subjects…")
+
+    memo.outcomes(wb, date.fromisoformat(k[3]), progress=shown)
+    bar.empty()
+    with _LOCK:
+        _KNOWN[k] = None
+        while len(_KNOWN) > 8:
+            _KNOWN.pop(next(iter(_KNOWN)))
 
 
 @st.cache_resource(max_entries=4, show_spinner="Computing SRI-k…")
@@ -235,30 +276,48 @@ def explanation(
     return None if result is None else Explanation(result, explanation_markdown(result))
 
 
+SubjectKey = tuple[str, str, str, int, str]
+"""(database URL, study definition file, today, subject id, the subject's newest audit row)."""
+
+
+def _subject_key(k: Key, subject_id: int) -> SubjectKey:
+    """What one subject's casebook depends on: an edit to another subject leaves it cached."""
+    found = MEMO.subject_key(workbench(), date.fromisoformat(k[3]), subject_id)
+    return k[0], k[1], k[3], subject_id, found
+
+
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _timeline_of(k: Key, subject_id: int) -> SubjectTimeline:
-    return timeline.subject_timeline(_outcomes(k), subject_id)
+def _timeline_of(sk: SubjectKey) -> SubjectTimeline:
+    """From the memo's outcomes now (never older than `sk`: the key was read first)."""
+    outcomes = _memo().outcomes(workbench(), date.fromisoformat(sk[2]))
+    return timeline.subject_timeline(outcomes, sk[3])
+
+
+def casebook_part(k: Key, subject_id: int, name: str) -> Any:
+    """One part of a subject's casebook: subject, dosed, or the table or lanes to show."""
+    return _casebook_part(_subject_key(k, subject_id), name)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def casebook_part(k: Key, subject_id: int, name: str) -> Any:
-    """One part of a subject's casebook: subject, dosed, or the table or lanes to show."""
-    part = getattr(_timeline_of(k, subject_id), name)
+def _casebook_part(sk: SubjectKey, name: str) -> Any:
+    part = getattr(_timeline_of(sk), name)
     return _shown(part) if isinstance(part, pd.DataFrame) else part
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
 def casebook_header(k: Key, subject_id: int) -> tuple[str, bool]:
     """The subject's screening number and whether the subject has been dosed."""
-    book = _timeline_of(k, subject_id)
+    book = _timeline_of(_subject_key(k, subject_id))
     return book.subject, bool(book.dosed)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
 def casebook_spec(k: Key, subject_id: int, panels: tuple[str, ...]) -> ChartSpecs | None:
     """The subject's timeline chart (chosen panels); None if nothing to draw."""
-    o = _outcomes(k)
-    figure = casebook_chart(_timeline_of(k, subject_id), o.study.protocol, panels)
+    return _casebook_spec(_subject_key(k, subject_id), panels)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _casebook_spec(sk: SubjectKey, panels: tuple[str, ...]) -> ChartSpecs | None:
+    figure = casebook_chart(_timeline_of(sk), workbench().study.protocol, panels)
     return None if figure is None else prepare(figure)
 
 

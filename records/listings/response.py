@@ -1,23 +1,26 @@
 """Listing 16.2.6.4: response status per visit — SRI-4…8, BICLA, LLDAS, DORIS, SFI, KDIGO.
 
-Rows come from `records.outcomes` (the same derivation as the app's response page), read through
-the export's connection for the subjects in scope and as known at the data cut.
+Rows come from `records.outcomes` (the same per-subject results as the app's response page, so
+subjects unchanged since are not derived again), read through the export's connection for the
+subjects in scope and as known at the data cut.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
+from records.context import Workbench
 from records.listings import columns as C
 from records.listings import frames as F
 from records.listings.model import Column, Listing, ListingSource, make_listing
 from records.outcomes.explain import components_text
-from records.outcomes.responses import label
-from records.outcomes.snapshot import derive
-from records.outcomes.source import read_clinical_data
+from records.outcomes.per_subject import MEMO
+from records.outcomes.responses import label, response_table
+from records.outcomes.snapshot import Outcomes
 from scoring.verdict import ResponseResult
 
 SRI_KS = (4, 5, 6, 7, 8)
@@ -61,26 +64,42 @@ _MEASURES = ("subject_id", "visit_id", "actual_date", "sledai", "pga", "predniso
 def response_status(src: ListingSource) -> Listing:
     """One row per subject, visit and index with the verdict, what decided it and why."""
     head = ("16.2.6.4", "L16.2.6.4 Response", "Response status per visit", "RS")
-    scope = src.scope
-    data = read_clinical_data(
-        src.conn, src.study, subject_ids=scope.subject_ids, data_cut=scope.data_cut
+    outcomes = _outcomes(src)
+    table = response_table(
+        outcomes.measures, src.study, outcomes.events, SRI_KS, baseline=outcomes.baseline
     )
-    derived = derive(data, src.study)
-    table = derived.responses(src.study, SRI_KS)
     order = {index: n for n, index in enumerate(table.indices)}
     rows = [_row(cell, result, order) for cell, result in table.cells.items()]
     if not rows:
         return make_listing(src, head, COLUMNS, pd.DataFrame(), "Dosed subjects", NOTES)
-    measures = derived.measures[list(_MEASURES)].rename(columns={"actual_date": "visit_date"})
+    measures = outcomes.measures[list(_MEASURES)].rename(columns={"actual_date": "visit_date"})
     frame = pd.DataFrame(rows).merge(measures, on=["subject_id", "visit_id"], how="left")
     frame = F.with_visit(F.with_subject(frame, src), src)
     frame["sledai_total"] = frame.pop("sledai").astype("Int64")
     frame["visit_date_day"] = F.study_day(frame, "visit_date")
     frame["result_label"] = F.decode(frame, src, "result", "RESPONSE")
-    frame["steroid_issues"] = frame["subject_id"].map(_issues_by_subject(derived.steroid_issues))
+    frame["steroid_issues"] = frame["subject_id"].map(_issues_by_subject(outcomes.steroid_issues))
     frame = F.ordered(frame, [*C.VISIT_SORT, "index_order"])
     frame["reasons"] = said_once(frame)
     return make_listing(src, head, COLUMNS, frame, "Dosed subjects", NOTES)
+
+
+def _outcomes(src: ListingSource) -> Outcomes:
+    """The app's per-subject outcomes (`records.outcomes.per_subject`) at the export's snapshot
+    and data cut, for the subjects in scope: subjects unchanged since a page computed them are
+    not derived again."""
+    wb = Workbench(src.conn.engine, src.study)
+    found = MEMO.outcomes_in(src.conn, wb, data_cut=src.scope.data_cut)
+    ids = src.scope.subject_ids
+    if ids is None:
+        return found
+    keep = set(ids)
+    return replace(
+        found,
+        measures=found.measures[found.measures["subject_id"].isin(keep)],
+        baseline=found.baseline[found.baseline["subject_id"].isin(keep)],
+        steroid_issues=found.steroid_issues[found.steroid_issues["subject_id"].isin(keep)],
+    )
 
 
 NOT_FIRED = re.compile(r"^rule (\w+) \(.*\): not fired$")

@@ -7,9 +7,7 @@ forms count as entered when `records.forms_status` says so (complete, or recorde
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from functools import cached_property
 
 import pandas as pd
 
@@ -82,7 +80,10 @@ def outstanding(measures: pd.DataFrame, data: StudyData, study: StudyDefinition)
     resolved = data.forms[data.forms["state"].isin(RESOLVED_FORM_STATES)]
     entered = set(zip(resolved["visit_id"], resolved["form_code"], strict=True))
     expected = _expected(study)
-    open_visits = measures[measures["calendar_status"].isin(("done", "due", "overdue"))]
+    columns = ["subject", "visit", "visit_order", "calendar_status", "visit_code", "visit_id"]
+    open_visits = measures.loc[
+        measures["calendar_status"].isin(("done", "due", "overdue")), columns
+    ]
     rows = [
         (v.subject, v.visit, v.visit_order, v.calendar_status, form)
         for v in open_visits.itertuples(index=False)
@@ -96,7 +97,7 @@ def outstanding(measures: pd.DataFrame, data: StudyData, study: StudyDefinition)
 def outstanding_grid(measures: pd.DataFrame, missing_forms: pd.DataFrame) -> pd.DataFrame:
     """Subject × visit count of forms outstanding; blank where the visit is not open."""
     open_visits = measures[measures["calendar_status"].isin(("done", "due", "overdue"))]
-    counts = missing_forms.groupby(["subject", "visit"]).size()
+    counts = missing_forms.groupby(["subject", "visit"]).size().to_dict()
     cells = open_visits[["subject", "visit", "visit_order", "sequence"]].copy()
     cells["outstanding"] = [
         int(counts.get((s, v), 0)) for s, v in zip(cells["subject"], cells["visit"], strict=True)
@@ -107,20 +108,15 @@ def outstanding_grid(measures: pd.DataFrame, missing_forms: pd.DataFrame) -> pd.
     return grid.rename_axis(None, axis=1).reset_index()
 
 
-def _local_date(stamp: str, zone: ZoneInfo) -> object:
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(zone).date()
-
-
 def entry_lag(data: StudyData, measures: pd.DataFrame, study: StudyDefinition) -> pd.DataFrame:
-    """Days from each visit's date to the first save of each of its forms (site-local dates);
+    """Days from each visit's date to the first save of each of its forms (site-local dates,
+    read with the entries: `records.outcomes.source`);
     `bulk` marks a first save not typed in the app (origin cli/system: the demo builder, an
     import), whose timestamp says when the batch ran, not when the site entered the visit."""
-    zone = ZoneInfo(study.site.timezone)
     visits = measures[["visit_id", "subject", "visit", "actual_date"]].dropna(
         subset=["actual_date"]
     )
     rows = data.entries.merge(visits, on="visit_id", how="inner")
-    rows["entered_on"] = [_local_date(t, zone) for t in rows["entered_utc"]]
     rows["lag_days"] = [
         (entered - done).days
         for entered, done in zip(rows["entered_on"], rows["actual_date"], strict=True)
@@ -154,31 +150,47 @@ def lag_summary(lags: pd.DataFrame) -> pd.DataFrame:
     return table.rename_axis("Form").reset_index()
 
 
-@dataclass(frozen=True)
 class Dashboard:
-    """Every dashboard table of the home page, from one snapshot."""
+    """Every dashboard table of the home page, from one snapshot, each built when first read:
+    Home shows one view at a time, so the first run after an edit builds only the one shown."""
 
-    funnel: pd.DataFrame
-    compliance: pd.DataFrame
-    outstanding: pd.DataFrame
-    grid: pd.DataFrame
-    lags: pd.DataFrame
-    lag_summary: pd.DataFrame
-    bulk_entries: int
-    """Forms whose first save was a bulk load, left out of the lag summary."""
+    def __init__(self, outcomes: Outcomes) -> None:
+        self._o = outcomes
+
+    @cached_property
+    def funnel(self) -> pd.DataFrame:
+        return funnel(self._o.data)
+
+    @cached_property
+    def compliance(self) -> pd.DataFrame:
+        return compliance(self._o.measures, self._o.study)
+
+    @cached_property
+    def _missing(self) -> pd.DataFrame:
+        return outstanding(self._o.measures, self._o.data, self._o.study)
+
+    @cached_property
+    def outstanding(self) -> pd.DataFrame:
+        return self._missing.drop(columns=["visit_order"])
+
+    @cached_property
+    def grid(self) -> pd.DataFrame:
+        return outstanding_grid(self._o.measures, self._missing)
+
+    @cached_property
+    def lags(self) -> pd.DataFrame:
+        return entry_lag(self._o.data, self._o.measures, self._o.study)
+
+    @cached_property
+    def lag_summary(self) -> pd.DataFrame:
+        return lag_summary(self.lags[~self.lags["bulk"]])
+
+    @property
+    def bulk_entries(self) -> int:
+        """Forms whose first save was a bulk load, left out of the lag summary."""
+        return int(self.lags["bulk"].sum())
 
 
 def study_dashboard(outcomes: Outcomes) -> Dashboard:
     """Funnel, visit compliance, forms outstanding (long and grid) and entry lag."""
-    o, study = outcomes, outcomes.study
-    missing = outstanding(o.measures, o.data, study)
-    lags = entry_lag(o.data, o.measures, study)
-    return Dashboard(
-        funnel=funnel(o.data),
-        compliance=compliance(o.measures, study),
-        outstanding=missing.drop(columns=["visit_order"]),
-        grid=outstanding_grid(o.measures, missing),
-        lags=lags,
-        lag_summary=lag_summary(lags[~lags["bulk"]]),
-        bulk_entries=int(lags["bulk"].sum()),
-    )
+    return Dashboard(outcomes)

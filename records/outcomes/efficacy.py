@@ -31,7 +31,13 @@ def _stats(values: pd.Series, prefix: str = "") -> dict[str, float]:
     }
 
 
-def _visit_rows(frame: pd.DataFrame) -> pd.DataFrame:
+_VISIT_COLUMNS = ("subject_id", "visit_code", "visit_order", "sequence", "actual_date", "dose_date")
+
+
+def _visit_rows(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Visits done by dosed subjects in visit order, with only the columns asked for (the
+    measures frame is wide: taking all its columns for each measure cost most of the time)."""
+    frame = frame[[*_VISIT_COLUMNS, *columns]]
     done = frame[frame["actual_date"].notna() & frame["dose_date"].notna()]
     return done.sort_values(["visit_order", "sequence"], kind="stable")
 
@@ -40,7 +46,9 @@ def change_summary(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     """Per visit done: n, mean, SD, median, min, max of the value and its change from baseline."""
     measure = MEASURE_BY_KEY[key]
     rows = []
-    for visit, group in _visit_rows(frame).groupby("visit_code", sort=False):
+    for visit, group in _visit_rows(frame, [key, f"{key}_change"]).groupby(
+        "visit_code", sort=False
+    ):
         if group[key].notna().sum() == 0:
             continue
         line = {"measure": measure.label, "visit": visit}
@@ -63,7 +71,7 @@ def bilag_grades(frame: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
     columns = list(BILAG_GRADE_COLUMNS.values())
     renamed = base[["subject_id", *columns]].rename(columns={c: f"{c}_baseline" for c in columns})
     rows = []
-    merged = _visit_rows(frame).merge(renamed, on="subject_id", how="left")
+    merged = _visit_rows(frame, columns).merge(renamed, on="subject_id", how="left")
     for visit, group in merged.groupby("visit_code", sort=False):
         for domain, column in BILAG_GRADE_COLUMNS.items():
             grades = group[column].dropna()

@@ -268,10 +268,17 @@ def _safely(build: Callable[[_Inputs], ResponseResult], x: _Inputs, index: str) 
 
 
 def response_table(
-    measures: pd.DataFrame, study: StudyDefinition, ctx: EventContext, ks: tuple[int, ...] = (4,)
+    measures: pd.DataFrame,
+    study: StudyDefinition,
+    ctx: EventContext,
+    ks: tuple[int, ...] = (4,),
+    baseline: pd.DataFrame | None = None,
 ) -> ResponseTable:
-    """Every index at every evaluated visit; SRI-k for each k in `ks` (spec §3.2: 4…8)."""
-    base = baselines(measures, baseline_rule(study)).set_index("subject_id").to_dict("index")
+    """Every index at every evaluated visit; SRI-k for each k in `ks` (spec §3.2: 4…8).
+    `baseline`: the measures' `baselines` when the caller has them already."""
+    if baseline is None:
+        baseline = baselines(measures, baseline_rule(study))
+    base = baseline.set_index("subject_id").to_dict("index")
     previous, builders, rules = _previous(measures), _builders(ks), rules_of(study)
     cells: dict[Cell, ResponseResult] = {}
     lines = []

@@ -6,7 +6,7 @@ frames are computed once per data change and never go stale.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
@@ -15,6 +15,7 @@ from records.context import Workbench
 from records.outcomes.baseline import BaselineRule, baseline_rule, baselines, with_change
 from records.outcomes.events import EventContext, event_context
 from records.outcomes.measures import visit_measures
+from records.outcomes.order import in_order
 from records.outcomes.responses import ResponseTable, response_table
 from records.outcomes.source import ClinicalData, StudyData, load_study_data
 from records.outcomes.steroids import steroid_issues, subject_series
@@ -24,7 +25,8 @@ from study.schema import StudyDefinition
 
 @dataclass(frozen=True)
 class Outcomes:
-    """The snapshot, its per-visit measures (with baseline and change), and SRI-4…DORIS cells."""
+    """The snapshot (without the measures' inputs, `MEASURE_INPUTS`), its per-visit measures
+    (with baseline and change), and SRI-4…DORIS cells."""
 
     study: StudyDefinition
     data: StudyData
@@ -55,9 +57,14 @@ class Derived:
     events: EventContext
     steroid_issues: pd.DataFrame
 
-    def responses(self, study: StudyDefinition, ks: tuple[int, ...] = (4,)) -> ResponseTable:
+    def responses(
+        self,
+        study: StudyDefinition,
+        ks: tuple[int, ...] = (4,),
+        baseline: pd.DataFrame | None = None,
+    ) -> ResponseTable:
         """SRI-k (each k in `ks`), BICLA, LLDAS, DORIS, SFI and KDIGO at every evaluated visit."""
-        return response_table(self.measures, study, self.events, ks)
+        return response_table(self.measures, study, self.events, ks, baseline)
 
 
 def derive(data: ClinicalData, study: StudyDefinition) -> Derived:
@@ -68,20 +75,39 @@ def derive(data: ClinicalData, study: StudyDefinition) -> Derived:
     return Derived(series, measures, event_context(data, study, series), issues)
 
 
-def build_outcomes(wb: Workbench, today: date | None = None) -> Outcomes:
-    """Load the snapshot and derive every outcome frame from it."""
-    data = load_study_data(wb, today)
-    derived = derive(data, wb.study)
-    rule = baseline_rule(wb.study)
+def outcomes_of(data: StudyData, study: StudyDefinition) -> Outcomes:
+    """Derive every outcome frame from a loaded snapshot (of every subject, or of some: each
+    subject's rows depend on that subject's data alone), rows in their canonical order."""
+    derived = derive(data, study)
+    rule = baseline_rule(study)
     base = baselines(derived.measures, rule)
-    return Outcomes(
-        study=wb.study,
-        data=data,
-        measures=with_change(derived.measures, base),
-        baseline=base,
-        rule=rule,
-        series=derived.series,
-        events=derived.events,
-        responses=derived.responses(wb.study),
-        steroid_issues=derived.steroid_issues,
+    return in_order(
+        Outcomes(
+            study=study,
+            data=_consumed(data),
+            measures=with_change(derived.measures, base),
+            baseline=base,
+            rule=rule,
+            series=derived.series,
+            events=derived.events,
+            responses=derived.responses(study, baseline=base),
+            steroid_issues=derived.steroid_issues,
+        )
     )
+
+
+MEASURE_INPUTS = ("items", "labs", "weights")
+"""Frames only the measures read: consumed by `derive`, not kept (the largest: one row per item)."""
+
+
+def _consumed(data: StudyData) -> StudyData:
+    """The snapshot without the measures' inputs (their columns kept, no rows): nothing after
+    the derivation reads them, and study frames assembled per subject stay small."""
+    empty = {name: pd.DataFrame(columns=getattr(data, name).columns) for name in MEASURE_INPUTS}
+    return replace(data, **empty)
+
+
+def build_outcomes(wb: Workbench, today: date | None = None) -> Outcomes:
+    """Load the snapshot and derive every outcome frame from it: the full recomputation
+    (`records.outcomes.per_subject` recomputes only the subjects edited since)."""
+    return outcomes_of(load_study_data(wb, today), wb.study)

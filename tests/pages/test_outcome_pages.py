@@ -19,6 +19,7 @@ from records.adverse_events import save_adverse_event
 from records.context import Workbench
 from records.outcomes import dashboard, efficacy, safety, timeline
 from records.outcomes.explain import status_grid
+from records.outcomes.per_subject import MEMO
 from records.outcomes.snapshot import Outcomes, build_outcomes
 from study import load_study
 from tests.pages.conftest import ENTRY, PASSWORD
@@ -254,3 +255,21 @@ def test_pages_never_show_stale_data_after_an_edit(demo, expected):
     after = _frame(at, list(before.columns))
     events = after.set_index("Row").loc["Subjects with ≥1 TEAE", "Events"]
     assert events == before.set_index("Row").loc["Subjects with ≥1 TEAE", "Events"] + 1
+
+
+def test_timeline_follows_an_edit_of_its_subject_recomputing_that_subject_only(demo, expected):
+    """The casebook is cached per subject (its newest audit row): an edit to the subject shown
+    appears on the next run, and only that subject's outcomes were derived again (#18)."""
+    at = _open("timeline.py")
+    subject_id = int(expected.data.subjects["subject_id"].iloc[0])
+    columns = list(timeline.subject_timeline(expected, subject_id).lanes.columns)
+    _view(at, "timeline_view", "Adverse events")
+    before = _frame(at, columns)
+    dose = expected.data.subjects.set_index("subject_id").loc[subject_id, "dose_date"]
+    values = {"term": "Nausea", "onset": dose.isoformat(), "end": dose.isoformat(),
+              "severity": "MILD", "relationship": "NOT RELATED", "action_taken": "NOT APPLICABLE",
+              "outcome": "RECOVERED/RESOLVED"}  # fmt: skip
+    save_adverse_event(demo, INVESTIGATOR, subject_id=subject_id, values=values)
+    at.run()
+    assert MEMO.recomputed == (subject_id,)
+    assert len(_frame(at, columns)) == len(before) + 1

@@ -6,14 +6,20 @@ import math
 from collections.abc import Iterator
 from datetime import date
 
+import pandas as pd
 import pytest
 
+from models import Actor
+from models.db import make_engine, upgrade
 from records.assessments import save_assessment
+from records.context import Workbench
 from records.derived import age_on, derive
 from records.outcomes.baseline import baseline_rule, baselines
 from records.outcomes.snapshot import Outcomes, build_outcomes
+from records.outcomes.source import load_study_data
 from scoring import renal
-from tests.records.test_outcomes_data import DAY1, TODAY, Trial, built_outcomes
+from study import load_study
+from tests.records.test_outcomes_data import DAY1, TODAY, Trial, built_outcomes, small_study
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +118,19 @@ def test_snapshot_of_an_empty_study(wb):
     assert o.measures.empty and o.responses.frame.empty and o.safety_n == 0
 
 
-def test_scores_agree_with_what_the_visit_page_derives(built):
+@pytest.fixture(scope="module")
+def items(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    """The stored item values of the small study (the outcomes keep only what they derived)."""
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('items') / 'outcomes.db'}")
+    upgrade(engine)
+    wb = Workbench(engine, load_study())
+    small_study(wb, Actor(user_id=None, username="inv", full_name="Ivy", role="investigator"))
+    found = load_study_data(wb, TODAY).items
+    engine.dispose()
+    return found
+
+
+def test_scores_agree_with_what_the_visit_page_derives(built, items):
     """Same scoring calls as records.derived: every scored form gives the visit page's numbers."""
     o, _ = built
     for form, column, key in (
@@ -120,7 +138,7 @@ def test_scores_agree_with_what_the_visit_page_derives(built):
         ("BILAG2004", "bilag_score", "numeric_score"),
         ("PGA", "pga_text", "pga"),
     ):
-        for visit_id, group in o.data.items[o.data.items["form_code"] == form].groupby("visit_id"):
+        for visit_id, group in items[items["form_code"] == form].groupby("visit_id"):
             values = dict(zip(group["item_code"], group["value"], strict=True))
             row = o.measures[o.measures["visit_id"] == visit_id].iloc[0]
             assert row[column] == derive(o.study, form, values).values[key], (form, visit_id)
