@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 ORIGINS: tuple[str, ...] = ("ui", "cli", "import", "system")
@@ -41,7 +42,14 @@ SYSTEM_ACTOR = Actor(
 
 
 class AuditEvent(SQLModel, table=True):
-    """One audited fact: a field change of a clinical record, or a workflow/security event."""
+    """One audited fact: a field change of a clinical record, or a workflow/security event.
+
+    `(subject_id, id)` is indexed together so a subject's newest row is one index seek on both
+    engines (the per-subject outcome keys, #18); SQLite's rowid made a subject_id index enough,
+    PostgreSQL's index order within equal keys is not the id's.
+    """
+
+    __table_args__ = (Index("ix_auditevent_subject_newest", "subject_id", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     ts_utc: str = Field(max_length=32, index=True)
@@ -52,7 +60,7 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=20)
     entity: str = Field(max_length=40, index=True)
     record_id: int | None = None
-    subject_id: int | None = Field(default=None, index=True)
+    subject_id: int | None = None
     visit_id: int | None = None
     form: str | None = Field(default=None, max_length=20)
     field: str | None = Field(default=None, max_length=60)

@@ -14,7 +14,7 @@ converted again on every rerun; cached markdown is built once per data change, n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from threading import Lock
 from types import MappingProxyType
@@ -23,11 +23,13 @@ from typing import Any, TypeAlias
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
+from sqlalchemy import select
 
 from charts import headline as headline_charts
 from charts.casebook import casebook_chart
 from charts.spaghetti import spaghetti
 from charts.swimmer import safety_swimmer
+from models import Subject
 from models.db import database_url
 from records.changes import change_counter
 from records.context import Workbench
@@ -35,17 +37,18 @@ from records.outcomes import efficacy, headline, safety, timeline
 from records.outcomes.catalogue import MEASURES
 from records.outcomes.dashboard import Dashboard, study_dashboard
 from records.outcomes.explain import explanation_markdown, status_grid
-from records.outcomes.per_subject import CHUNK, MEMO, OutcomeMemo
+from records.outcomes.per_subject import CHUNK, MEMO, OutcomeMemo, restricted
 from records.outcomes.responses import ResponseTable
 from records.outcomes.snapshot import Outcomes
 from records.outcomes.timeline import SubjectTimeline
 from records.subjects import counts_by_status
 from scoring.verdict import ResponseResult
 from ui.downloads import ChartSpecs, prepare
-from ui.resources import workbench
+from ui.resources import study_workbench, workbench
 
-Key = tuple[str, str, int, str]
-"""(database URL, study definition file, change counter, today's date)."""
+Key = tuple[str, str, int, str, tuple[int, ...] | None]
+"""(database URL, study definition file, change counter, today's date, the sites in view:
+None for every site). Outcomes are kept for every subject; a key with sites sees theirs only."""
 Table: TypeAlias = pa.Table
 _LOCK = Lock()
 _KNOWN: dict[Key, None] = {}
@@ -64,8 +67,10 @@ def key(wb: Workbench | None = None) -> Key:
     key the outcomes are brought up to date here, outside every cached function, so a long first
     computation shows a progress bar (a cached function would replay it on every hit)."""
     wb = wb or workbench()
-    k = database_url(), wb.study.source, change_counter(wb.engine), date.today().isoformat()
-    _up_to_date(k, wb)
+    sites = None if wb.site_ids is None else tuple(sorted(wb.site_ids))
+    counter = change_counter(wb.engine)
+    k = database_url(), wb.study.source, counter, date.today().isoformat(), sites
+    _up_to_date(k, study_workbench())
     return k
 
 
@@ -78,10 +83,23 @@ def _memo() -> OutcomeMemo:
     return MEMO
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+def _in_view(k: Key) -> Workbench:
+    """The workbench of the key's sites (what a cached function may read for that key)."""
+    wb = study_workbench()
+    return wb if k[4] is None else replace(wb, site_ids=frozenset(k[4]))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _outcomes(k: Key) -> Outcomes:
-    """Every subject's outcomes at this key: only subjects edited since are recomputed."""
-    return _memo().outcomes(workbench(), date.fromisoformat(k[3]))
+    """The outcomes at this key of the subjects at its sites: only subjects edited since are
+    recomputed, and the memo holds every subject whoever asks."""
+    everyone = _memo().outcomes(study_workbench(), date.fromisoformat(k[3]))
+    if k[4] is None:
+        return everyone
+    wb = study_workbench()
+    with wb.engine.connect() as conn:
+        visible = conn.execute(select(Subject.id).where(Subject.site_id.in_(k[4]))).scalars()
+        return restricted(everyone, {int(i) for i in visible})
 
 
 def _up_to_date(k: Key, wb: Workbench) -> None:
@@ -121,7 +139,7 @@ def subjects(k: Key) -> MappingProxyType[str, int]:
 @st.cache_data(max_entries=4, show_spinner=False)
 def status_counts(k: Key) -> dict[str, int]:
     """Subjects per status (`records.subjects.counts_by_status`), read once per data change."""
-    return counts_by_status(workbench())
+    return counts_by_status(_in_view(k))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -282,14 +300,14 @@ SubjectKey = tuple[str, str, str, int, str]
 
 def _subject_key(k: Key, subject_id: int) -> SubjectKey:
     """What one subject's casebook depends on: an edit to another subject leaves it cached."""
-    found = MEMO.subject_key(workbench(), date.fromisoformat(k[3]), subject_id)
+    found = MEMO.subject_key(study_workbench(), date.fromisoformat(k[3]), subject_id)
     return k[0], k[1], k[3], subject_id, found
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _timeline_of(sk: SubjectKey) -> SubjectTimeline:
     """From the memo's outcomes now (never older than `sk`: the key was read first)."""
-    outcomes = _memo().outcomes(workbench(), date.fromisoformat(sk[2]))
+    outcomes = _memo().outcomes(study_workbench(), date.fromisoformat(sk[2]))
     return timeline.subject_timeline(outcomes, sk[3])
 
 
@@ -317,7 +335,7 @@ def casebook_spec(k: Key, subject_id: int, panels: tuple[str, ...]) -> ChartSpec
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _casebook_spec(sk: SubjectKey, panels: tuple[str, ...]) -> ChartSpecs | None:
-    figure = casebook_chart(_timeline_of(sk), workbench().study.protocol, panels)
+    figure = casebook_chart(_timeline_of(sk), study_workbench().study.protocol, panels)
     return None if figure is None else prepare(figure)
 
 

@@ -152,6 +152,14 @@ def spliced(old: Outcomes, drop: set[int], parts: list[Outcomes]) -> Outcomes:
     )
 
 
+def restricted(outcomes: Outcomes, subject_ids: set[int]) -> Outcomes:
+    """The outcomes of some subjects only (an account's sites, #16): the others' rows removed,
+    exactly as if they had never been computed."""
+    everyone = set(outcomes.data.subjects["subject_id"].astype(int))
+    others = everyone - subject_ids
+    return spliced(outcomes, others, []) if others else outcomes
+
+
 def _scoped(data: StudyData, ids: tuple[int, ...]) -> StudyData:
     """The rows of some subjects of a snapshot already read."""
     keep = set(ids)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
 from models.audit_chain import chain_head
 from models.db import make_engine
-from tests.cli.conftest import manage, query
+from tests.cli.conftest import PASSWORD, manage, query
 
 pytestmark = [pytest.mark.req("REQ-VAL-02"), pytest.mark.postgresql_only]
 
@@ -54,7 +53,7 @@ def test_copy_keeps_the_audit_chain_and_every_row(laptop, db_url):
     assert verified.returncode == 0, verified.stderr
     # The server carries on where the laptop stopped: new rows get new ids and extend the chain.
     more = manage("--db", db_url, "create-user", "--username", "newbie", "--full-name", "New",
-                  "--role", "monitor", "--password-stdin", stdin="a long enough password\n")  # fmt: skip
+                  "--role", "monitor", "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
     assert more.returncode == 0, more.stderr
     assert manage("--db", db_url, "verify").returncode == 0
 

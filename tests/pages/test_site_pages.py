@@ -115,3 +115,19 @@ def test_the_administrator_grants_sites_with_a_reason(two_sites, tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'sites.db'}")
     assert member_sites(engine, two_sites["cora"].id) == ("001", "002")
     engine.dispose()
+
+
+def _screened(at: AppTest) -> int:
+    return int(next(m for m in at.metric if m.label == "Screened").value)
+
+
+def test_the_dashboard_and_outcomes_follow_the_sites_in_view(two_sites):
+    at = _as(two_sites["mo"], "home.py")
+    assert _screened(at) == 2
+    at.sidebar.selectbox(key="site_picker").select("002").run()
+    assert not at.exception, at.exception
+    assert _screened(at) == 1
+    cora = _as(two_sites["cora"], "home.py")
+    assert _screened(cora) == 1
+    timeline = _as(two_sites["cora"], "timeline.py")
+    assert timeline.selectbox(key="timeline_subject").options == ["001-001"]

@@ -41,7 +41,7 @@ def test_first_admin_only_while_no_account_exists(engine):
 def test_password_is_hashed_with_argon2id(engine):
     _admin(engine)
     with engine.connect() as conn:
-        stored = conn.execute(text("SELECT password_hash FROM \"user\"")).scalar()
+        stored = conn.execute(text('SELECT password_hash FROM "user"')).scalar()
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
 
 
