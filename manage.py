@@ -194,8 +194,7 @@ def cmd_copy(args: argparse.Namespace) -> int:
     """Copy the study (--db, usually the SQLite file) into an empty database at --to."""
     from records.copy_study import copy_study
 
-    source = make_engine(database_url(args.db))
-    upgrade(source)
+    source = make_engine(database_url(args.db))  # read only: never migrated by a copy
     target = make_engine(args.to)
     try:
         report = copy_study(source, target)

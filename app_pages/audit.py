@@ -9,6 +9,7 @@ import streamlit as st
 from exports.csv_file import frame_to_csv_bytes
 from records.audit_trail import AuditFilter, audit_frame, audit_users_and_entities, verify_chain
 from records.integrity import current_anchor
+from records.sites import sees_every_site
 from records.subjects import subject_frame
 from ui import session
 from ui.resources import workbench
@@ -37,6 +38,7 @@ frame = audit_frame(
         entity=entity,
         date_from=date_from,
         date_to=date_to,
+        site_ids=None if sees_every_site(wb) else wb.site_ids,
     ),
 )
 st.caption(f"{len(frame)} rows, newest first (at most 5000 shown). Times are UTC.")

@@ -60,8 +60,13 @@ def append(conn: Connection, rows: Iterable[dict[str, Any]]) -> int:
     if not rows:
         return 0
     if conn.dialect.name == "postgresql":
-        # Already held by a unit of work (models.db); taken again for any other writer.
+        # Held since BEGIN by every writer (models.db.writer); taking it again costs nothing.
+        # Only READ COMMITTED reads the head as committed after the lock was granted: a
+        # snapshot taken before it (REPEATABLE READ) would fork the chain, so it is refused.
         conn.execute(text(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"))
+        level = conn.execute(text("SHOW transaction_isolation")).scalar()
+        if level != "read committed":
+            raise RuntimeError(f"audit rows appended at {level}: write through models.db.writer")
     last = conn.execute(
         select(_TABLE.c.id, _TABLE.c.row_hash).order_by(_TABLE.c.id.desc()).limit(1)
     ).first()

@@ -114,13 +114,36 @@ def read_session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest migration; never drops data (Alembic, spec §4.5)."""
-    from alembic import command
+def _alembic_config() -> Any:
     from alembic.config import Config
 
     config = Config(str(REPO_ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(REPO_ROOT / "migrations"))
-    with engine.begin() as connection:
+    return config
+
+
+def head_revision() -> str | None:
+    """The newest migration this code knows."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The migration a database is at (None: not migrated), read without changing it."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest migration; never drops data (Alembic, spec §4.5)."""
+    from alembic import command
+
+    config = _alembic_config()
+    # As a writer: servers starting together queue, and a migration's audit rows are appended
+    # after every earlier commit (PostgreSQL: READ COMMITTED under the write lock).
+    with writer(engine).begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

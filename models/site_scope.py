@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from models.audit import Actor
@@ -49,10 +49,6 @@ def member_site_ids(conn: Connection, user_id: int) -> frozenset[int]:
         return mine
     sites = conn.execute(select(_SITE.c.id).limit(2)).scalars().all()
     return frozenset(sites) if len(sites) == 1 else frozenset()
-
-
-def site_count(conn: Connection) -> int:
-    return int(conn.execute(select(func.count()).select_from(_SITE)).scalar_one())
 
 
 @register("site_scope", 5)

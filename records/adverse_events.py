@@ -22,6 +22,7 @@ from records.context import Workbench
 from records.errors import NotFound, ValidationFailed
 from records.instruments import screen
 from records.permissions import require
+from records.sites import require_subject
 from records.subject_rows import edit_row, stored_values
 from records.write_path import audited, last_change
 from scoring import ae_terms, safety
@@ -230,8 +231,13 @@ def save_adverse_event(
 
 def list_adverse_events(wb: Workbench, subject_id: int | None = None) -> list[AdverseEventRead]:
     """AEs of one subject (or all), by subject and sequence, with their derived flags."""
+    require_subject(wb, subject_id)
     with read_session(wb.engine) as session:
-        return adverse_events_in(session, wb, subject_id)
+        events = adverse_events_in(session, wb, subject_id)
+        if wb.site_ids is None or subject_id is not None:
+            return events
+        seen = set(session.scalars(select(Subject.id).where(wb.subject_filter(Subject.site_id))))
+        return [e for e in events if e.subject_id in seen]
 
 
 def adverse_events_in(

@@ -21,6 +21,7 @@ from records.derived import Derived, derive
 from records.errors import NotFound, ValidationFailed
 from records.instruments import ItemSpec, Parsed, check_items, field_key, item_specs, screen
 from records.permissions import require
+from records.sites import require_visit
 from records.write_path import as_current, audited, last_change, stale
 
 _FIRST: dict[str, str] = {"SLEDAI2K": "PGA"}
@@ -81,6 +82,7 @@ def _find(session: Session, visit_id: int, form_code: str) -> Assessment | None:
 
 def load_assessment(wb: Workbench, visit_id: int, form_code: str) -> AssessmentRead | None:
     """The saved form of a visit with its values, version and last change, or None."""
+    require_visit(wb, visit_id)
     with read_session(wb.engine) as session:
         row = _find(session, visit_id, form_code)
         return None if row is None else _read(session, wb, row)

@@ -44,6 +44,9 @@ class AuditFilter:
     date_from: date | None = None
     date_to: date | None = None
     limit: int = 5000
+    site_ids: frozenset[int] | None = None
+    """The reader's sites (#16): their subjects' rows only, and no study-level rows (accounts,
+    exports, sites). None for a reader at every site."""
 
 
 def audit_frame(engine: Engine, actor: Actor, flt: AuditFilter = AuditFilter()) -> pd.DataFrame:
@@ -56,6 +59,8 @@ def audit_frame(engine: Engine, actor: Actor, flt: AuditFilter = AuditFilter()) 
     ).outerjoin(subj, subj.c.id == ev.c.subject_id)
     if flt.subject_id is not None:
         query = query.where(ev.c.subject_id == flt.subject_id)
+    if flt.site_ids is not None:
+        query = query.where(subj.c.site_id.in_(flt.site_ids))
     if flt.username:
         query = query.where(ev.c.username == flt.username)
     if flt.entity:

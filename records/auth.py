@@ -101,7 +101,8 @@ def _audit(
     )
 
 
-def _checked(session: Session, actor: Actor) -> None:
+def checked(session: Session, actor: Actor) -> None:
+    """The actor's account as it is now, or PermissionDenied (every account change)."""
     try:
         check_actor(session, actor)
     except AccountNotCurrent as err:
@@ -153,7 +154,7 @@ def create_user(engine: Engine, actor: Actor, values: dict[str, str]) -> UserRea
     require(actor, "manage_users")
     clean = _validate(values)
     with Session(writer(engine), expire_on_commit=False) as session, session.begin():
-        _checked(session, actor)
+        checked(session, actor)
         if _by_username(session, clean["username"] or "") is not None:
             raise ValidationFailed(
                 {"username": "is already taken, in any case (usernames are never reused)"}
@@ -213,14 +214,22 @@ def authenticate(engine: Engine, username: str, password: str, origin: str = "ui
     must change a one-time password is signed in with `must_change_password` set: the app then
     shows nothing but the password change, and every write is refused until it is done.
     """
+    # The slow argon2 check runs before the write lock, so a sign-in never stalls other writers;
+    # it is repeated under the lock only if the password changed in between.
+    with Session(engine) as session:
+        found = _by_username(session, username)
+        checked = found.password_hash if found is not None else _DUMMY_HASH
+    correct = _verify(checked, password)  # the same work for an unknown name (timing probes)
     with Session(writer(engine), expire_on_commit=False) as session, session.begin():
         user = _by_username(session, username)
+        if user is not None and user.password_hash != checked:
+            correct = _verify(user.password_hash, password)
         throttled = _throttled(session, username, known=user is not None)
         if throttled is not None:
             _audit_throttled(session, username, user, origin, throttled)
             refusal: str | None = throttled
         else:
-            refusal = _login_refusal(session, user, username, password, origin)
+            refusal = _login_refusal(session, user, username, correct, origin)
         if refusal is None and user is not None:
             user.failed_logins, user.locked_until, user.last_login_at = 0, None, utc_now()
             if _HASHER.check_needs_rehash(user.password_hash):
@@ -232,11 +241,10 @@ def authenticate(engine: Engine, username: str, password: str, origin: str = "ui
 
 
 def _login_refusal(
-    session: Session, user: User | None, username: str, password: str, origin: str
+    session: Session, user: User | None, username: str, correct: bool, origin: str
 ) -> str | None:
-    """Why this login is refused (audited here), or None when the password is right."""
+    """Why this login is refused (audited here), or None when the password was right."""
     if user is None:
-        _verify(_DUMMY_HASH, password)  # same work as a real check, against timing probes
         _audit_failed(session, username, origin)
         return WRONG
     now = utc_now()
@@ -244,7 +252,7 @@ def _login_refusal(
     if not user.active or (locked and locked > now):
         _audit(session, _as_actor(user, origin), "login_fail", user, reason="locked or inactive")
         return "this account is locked or deactivated; ask an administrator"
-    if not _verify(user.password_hash, password):
+    if not correct:
         user.failed_logins += 1
         if user.failed_logins >= MAX_FAILED_LOGINS:
             user.locked_until = now + LOCKOUT
@@ -365,7 +373,7 @@ def reset_password(engine: Engine, actor: Actor, user_id: int, reason: str) -> s
     _need_reason(reason)
     one_time = _one_time_password()
     with Session(writer(engine), expire_on_commit=False) as session, session.begin():
-        _checked(session, actor)
+        checked(session, actor)
         user = _user(session, user_id)
         user.password_hash = _HASHER.hash(one_time)
         user.must_change_password = True
@@ -387,7 +395,7 @@ def unlock(engine: Engine, actor: Actor, user_id: int, reason: str) -> UserRead:
     require(actor, "manage_users")
     _need_reason(reason)
     with Session(writer(engine), expire_on_commit=False) as session, session.begin():
-        _checked(session, actor)
+        checked(session, actor)
         user = _user(session, user_id)
         old = aware(user.locked_until)
         user.failed_logins, user.locked_until = 0, None
@@ -435,7 +443,7 @@ def set_role(
     if errors:
         raise ValidationFailed(errors)
     with Session(writer(engine), expire_on_commit=False) as session, session.begin():
-        _checked(session, actor)
+        checked(session, actor)
         user = _user(session, user_id)
         if user.id == actor.user_id and (role != "admin" or not active):
             raise ValidationFailed({"role": "you cannot remove your own administrator access"})

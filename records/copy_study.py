@@ -21,7 +21,7 @@ from sqlmodel import SQLModel
 
 import models  # noqa: F401  (every table registered on the metadata)
 from models.audit_chain import ChainHead, chain_head
-from models.db import upgrade, writer
+from models.db import head_revision, schema_revision, upgrade, writer
 from records.errors import RecordsError
 from records.maintenance import check
 
@@ -41,7 +41,15 @@ class CopyReport:
 
 
 def copy_study(source: Engine, target: Engine) -> CopyReport:
-    """Copy every table of `source` into the empty, migrated `target`; verify both ends."""
+    """Copy every table of `source` into the empty, migrated `target`; verify both ends.
+
+    The source is read, never changed: one behind the newest schema is refused (migrate it
+    after a backup, then copy)."""
+    if schema_revision(source) != head_revision():
+        raise CopyRefused(
+            "the source's schema is not the newest: back it up, run `manage.py migrate` on it, "
+            "then copy"
+        )
     before = check(source)
     if not before.ok:
         raise CopyRefused("the source does not verify: " + "; ".join(before.problems[:5]))

@@ -23,6 +23,7 @@ from records.eligibility import record_override, status_in
 from records.errors import NotFound, ValidationFailed
 from records.instruments import screen
 from records.permissions import require
+from records.sites import require_subject
 from records.visits import refresh_windows
 from records.vitals import latest_weight
 from records.write_path import audited, last_change, stale
@@ -257,6 +258,7 @@ def _current(wb: Workbench, visit_id: int) -> dict[str, Any]:
 
 def load_dose(wb: Workbench, subject_id: int) -> DoseRead | None:
     """The subject's dose record, or None when not dosed."""
+    require_subject(wb, subject_id)
     with read_session(wb.engine) as session:
         row = session.scalar(
             select(DoseAdministration).where(DoseAdministration.subject_id == subject_id)

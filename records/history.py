@@ -21,6 +21,7 @@ from records.context import Workbench
 from records.errors import NotFound, ValidationFailed
 from records.instruments import screen
 from records.permissions import require
+from records.sites import require_subject
 from records.subject_rows import edit_row, stored_values
 from records.write_path import audited, last_change
 
@@ -115,6 +116,7 @@ def save_history(
 
 def list_history(wb: Workbench, subject_id: int, category: str | None = None) -> list[HistoryRead]:
     """The subject's history rows in entry order, optionally of one category."""
+    require_subject(wb, subject_id)
     query = select(MedicalHistory).where(MedicalHistory.subject_id == subject_id)
     if category is not None:
         query = query.where(MedicalHistory.category == category)

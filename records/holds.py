@@ -52,12 +52,16 @@ def _read(row: Any) -> HoldRead:
 
 
 def holds(wb: Workbench, *, active: bool = True) -> list[HoldRead]:
-    """Holds in force (or all, with active=False), oldest first."""
+    """Holds in force (or all, with active=False), oldest first: study-wide ones and those on
+    the subjects of the workbench's sites (#16)."""
     with read_session(wb.engine) as session:
         query = select(RecordLock).order_by(RecordLock.id)  # type: ignore[arg-type]
         if active:
             query = query.where(RecordLock.unlocked_at.is_(None))  # type: ignore[union-attr]
-        return [_read(r) for r in session.scalars(query)]
+        seen = set(session.scalars(select(Subject.id).where(wb.subject_filter(Subject.site_id))))
+        return [
+            _read(r) for r in session.scalars(query) if r.subject_id is None or r.subject_id in seen
+        ]
 
 
 def hold_on(

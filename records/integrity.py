@@ -182,21 +182,38 @@ def trigger_problems(conn: Connection) -> list[str]:
 
 # PostgreSQL: a row trigger refuses UPDATE and DELETE, a statement trigger refuses TRUNCATE
 # (migrations 0001, 0003, 0008). Each must exist on its table, fire, and still raise.
-POSTGRES_TRIGGERS: dict[str, tuple[str, str]] = {
+POSTGRES_TRIGGERS: dict[str, tuple[str, str, str]] = {
     f"{table}_{kind}": (
         table,
-        f"CREATE TRIGGER {table}_{kind} BEFORE {event} ON public.{table} FOR EACH {level} "
+        f"CREATE TRIGGER {table}_{kind} BEFORE {event} ON {{schema}}.{table} FOR EACH {level} "
         f"EXECUTE FUNCTION {function}()",
+        source,
     )
     for table in ("auditevent", "signature", "signatureinvalidation")
-    for kind, event, level, function in (
-        ("append_only", "DELETE OR UPDATE", "ROW", f"{table}_append_only"),
-        ("no_truncate", "TRUNCATE", "STATEMENT", "workbench_no_truncate"),
+    for kind, event, level, function, source in (
+        (
+            "append_only",
+            "DELETE OR UPDATE",
+            "ROW",
+            f"{table}_append_only",
+            "BEGIN RAISE EXCEPTION 'audit trail is append-only'; END;"
+            if table == "auditevent"
+            else f"BEGIN RAISE EXCEPTION '{table} is append-only'; END",
+        ),
+        (
+            "no_truncate",
+            "TRUNCATE",
+            "STATEMENT",
+            "workbench_no_truncate",
+            "BEGIN RAISE EXCEPTION '% is append-only: TRUNCATE is refused', TG_TABLE_NAME; END",
+        ),
     )
 }
+_FIRING = ("O", "A")  # enabled (origin) or always; D is disabled, R fires only on replicas
 
 
 def _postgres_trigger_problems(conn: Connection) -> list[str]:
+    schema = conn.execute(text("SELECT current_schema()")).scalar()
     rows = conn.execute(
         text(
             "SELECT t.tgname, c.relname, t.tgenabled, pg_get_triggerdef(t.oid), p.prosrc "
@@ -211,17 +228,17 @@ def _postgres_trigger_problems(conn: Connection) -> list[str]:
         for name, table, enabled, definition, source in rows
     }
     problems = []
-    for name, (table, expected) in POSTGRES_TRIGGERS.items():
+    for name, (table, expected, body) in POSTGRES_TRIGGERS.items():
         if name not in found:
             problems.append(f"trigger {name} is missing: table {table} is no longer append-only")
             continue
         on, enabled, definition, source = found[name]
-        if on != table or definition != expected:
+        if on != table or definition != expected.format(schema=schema):
             problems.append(f"trigger {name} was replaced: its definition is not the expected one")
-        elif enabled == "D":
+        elif enabled not in _FIRING:
             problems.append(f"trigger {name} is disabled: table {table} is no longer append-only")
-        elif "RAISE EXCEPTION" not in (source or "").upper():
-            problems.append(f"trigger {name} no longer refuses: its function does not raise")
+        elif " ".join((source or "").split()) != body:
+            problems.append(f"trigger {name} no longer refuses: its function was changed")
     for name in sorted(set(found) - set(POSTGRES_TRIGGERS)):
         problems.append(f"unexpected trigger {name} on append-only table {found[name][0]}")
     return problems

@@ -23,6 +23,7 @@ from records.errors import NotFound, ValidationFailed
 from records.instruments import screen
 from records.permissions import require
 from records.regimens import daily_mg, is_corticosteroid, read_regimen, steroid_readings
+from records.sites import require_subject
 from records.subject_rows import edit_row, stored_values
 from records.write_path import audited, last_change
 from scoring import steroids
@@ -197,6 +198,7 @@ def list_medications(
 ) -> list[MedicationRead]:
     """The subject's medication rows by start date; optionally only (or no) corticosteroids
     (recognised from the drug as well as the tick, `records.regimens`)."""
+    require_subject(wb, subject_id)
     with read_session(wb.engine) as session:
         reads = [_read(session, row) for row in _rows(session, subject_id)]
     return [r for r in reads if corticosteroids is None or r.corticosteroid == corticosteroids]

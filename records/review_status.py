@@ -61,14 +61,18 @@ class ReviewStatus:
         return "\n".join(lines)
 
 
-def _numbers(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Subject.id, Subject.screening_number)).all())  # type: ignore[arg-type]
+def _numbers(session: Session, wb: Workbench) -> dict[int, str]:
+    """Screening numbers of the subjects this workbench sees (its sites, #16)."""
+    query = select(Subject.id, Subject.screening_number).where(wb.subject_filter(Subject.site_id))
+    return dict(session.execute(query).all())  # type: ignore[arg-type]
 
 
 def checklist(session: Session, wb: Workbench) -> tuple[CheckItem, ...]:
-    numbers = _numbers(session)
+    """What stands between the data and a lock, for the subjects of the workbench's sites (the
+    study lock itself needs an account at every site, so it is judged on every subject)."""
+    numbers = _numbers(session, wb)
     codes = dict(session.execute(select(Visit.id, Visit.visit_code)).all())  # type: ignore[arg-type]
-    queries = read_queries(session, states=OPEN_STATES)
+    queries = read_queries(session, states=OPEN_STATES, site_ids=wb.site_ids)
     open_q = tuple(
         f"{q.screening_number} {q.visit_code or ''} {q.form_code or q.entity or ''}: "
         f"query {q.id} {q.status}"
@@ -77,7 +81,7 @@ def checklist(session: Session, wb: Workbench) -> tuple[CheckItem, ...]:
     sdv = tuple(
         f"{r.screening_number} {r.visit_code} {r.what}: {r.state}"
         for r in read_sdv(session, wb.study)
-        if r.state != "verified"
+        if r.state != "verified" and r.subject_id in numbers
     )
     unsigned = tuple(
         f"{number}: casebook not signed"
@@ -87,8 +91,11 @@ def checklist(session: Session, wb: Workbench) -> tuple[CheckItem, ...]:
     ae = tuple(
         f"{numbers[a.subject_id]} AE {a.sequence} ({a.term}): outcome or causality missing"
         for a in session.scalars(select(AdverseEvent).order_by(AdverseEvent.id))  # type: ignore[arg-type]
-        if (a.outcome or "").strip().upper() in MISSING
-        or (a.relationship or "").strip().upper() in MISSING
+        if a.subject_id in numbers
+        and (
+            (a.outcome or "").strip().upper() in MISSING
+            or (a.relationship or "").strip().upper() in MISSING
+        )
     )
     incomplete = tuple(
         f"{numbers[sid]} {codes.get(visit_id, '?')} {form}: {state.replace('_', ' ')}"

@@ -47,6 +47,7 @@ from records.forms_status import form_states
 from records.holds import refuse_if_locked
 from records.open_queries import open_query_count
 from records.permissions import require
+from records.sites import require_subject
 from records.transaction import write
 from study.schema import SignatureMeaning
 
@@ -335,6 +336,7 @@ def signatures_of(
     casebook: bool = False,
 ) -> list[SignatureRead]:
     """Signatures, valid and invalidated, oldest first: all, a subject's, a visit's, casebooks."""
+    require_subject(wb, subject_id)
     where: list[Any] = []
     if subject_id is not None:
         where.append(Signature.subject_id == subject_id)

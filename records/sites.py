@@ -16,9 +16,9 @@ from dataclasses import replace
 from sqlalchemy import Engine, delete, insert, select
 from sqlmodel import Session
 
-from models import SYSTEM_ACTOR, Actor, Site, SiteMember, Subject, User
+from models import SYSTEM_ACTOR, Actor, Site, SiteMember, Subject, User, Visit
 from models.audit_chain import append
-from models.db import writer
+from models.db import read_session, writer
 from models.site_scope import member_site_ids, site_ids_of
 from records.context import Workbench
 from records.errors import NotFound, PermissionDenied, ValidationFailed
@@ -29,19 +29,21 @@ _MEMBER = SiteMember.__table__  # type: ignore[attr-defined]
 
 
 def sync_sites(wb: Workbench) -> dict[str, int]:
-    """Make the database's sites those of the definition; their ids by code."""
+    """Make the database's sites those of the definition; their ids by code.
+
+    Read first: the write lock is taken only when the definition lists a site the database
+    lacks or names one differently (pages call this on every run)."""
+    with read_session(wb.engine) as session:
+        known = {s.code: s for s in session.scalars(select(Site))}
+    if not _pending(wb, known):
+        return {code: int(site.id) for code, site in known.items()}  # type: ignore[arg-type]
     with Session(writer(wb.engine), expire_on_commit=False) as session, session.begin():
         conn = session.connection()
-        known = {s.code: s for s in session.scalars(select(Site))}
-        wanted = [s for s in wb.study.sites if s.code not in known]
-        changed = [
-            s
-            for s in wb.study.sites
-            if s.code in known
-            and (known[s.code].name, known[s.code].timezone) != (s.name, s.timezone)
-        ]
-        if not wanted and not changed:
+        known = {s.code: s for s in session.scalars(select(Site))}  # again, under the lock
+        pending = _pending(wb, known)
+        if pending is None:
             return {code: int(site.id) for code, site in known.items()}  # type: ignore[arg-type]
+        wanted, changed = pending
         if len(known) == 1 and wanted:
             _make_implicit_explicit(session, next(iter(known.values())))
         rows = []
@@ -63,8 +65,15 @@ def sync_sites(wb: Workbench) -> dict[str, int]:
         return {code: int(site.id) for code, site in known.items()}  # type: ignore[arg-type]
 
 
-def _differs(site: Site, info: SiteInfo) -> bool:
-    return (site.name, site.timezone) != (info.name, info.timezone)
+def _pending(wb: Workbench, known: dict[str, Site]) -> tuple[list[SiteInfo], list[SiteInfo]] | None:
+    """(sites to add, sites to rename) by the definition; None when the database agrees."""
+    wanted = [s for s in wb.study.sites if s.code not in known]
+    changed = [
+        s
+        for s in wb.study.sites
+        if s.code in known and (known[s.code].name, known[s.code].timezone) != (s.name, s.timezone)
+    ]
+    return (wanted, changed) if wanted or changed else None
 
 
 def _site_audit(site: Site, action: str, field: str, old: str | None, new: str | None) -> dict:
@@ -141,12 +150,14 @@ def set_sites(
         errors["sites"] = f"unknown site(s) {', '.join(unknown)}; known: {', '.join(sorted(ids))}"
     if not (reason or "").strip():
         errors["reason"] = "is required"
+    if user_id == actor.user_id:
+        errors["sites"] = "another administrator changes your own sites"
     if errors:
         raise ValidationFailed(errors)
-    from records.auth import _checked  # one account check for every account change
+    from records.auth import checked  # one account check for every account change
 
     with Session(writer(wb.engine), expire_on_commit=False) as session, session.begin():
-        _checked(session, actor)
+        checked(session, actor)
         user = session.get(User, user_id)
         if user is None:
             raise NotFound(f"user {user_id} does not exist")
@@ -197,11 +208,14 @@ def subject_ids_in(wb: Workbench, wanted: tuple[int, ...] | None) -> tuple[int, 
     return wanted
 
 
+def sees_every_site(wb: Workbench) -> bool:
+    """Whether this workbench's reader is at every site of the study."""
+    return wb.site_ids is None or not (set(sync_sites(wb).values()) - wb.site_ids)
+
+
 def require_every_site(wb: Workbench, what: str) -> None:
     """Study-wide outputs (SDTM, ODM, the site archive) need an account at every site."""
-    if wb.site_ids is None:
-        return
-    if set(sync_sites(wb).values()) - wb.site_ids:
+    if not sees_every_site(wb):
         raise PermissionDenied(f"{what} covers the whole study: only an account at every site")
 
 
@@ -210,3 +224,23 @@ def site_label(wb: Workbench, site_id: int) -> str:
     with wb.engine.connect() as conn:
         row = conn.execute(select(Site.code, Site.name).where(Site.id == site_id)).first()
     return f"{row[0]} {row[1]}" if row else f"site {site_id}"
+
+
+def require_subject(wb: Workbench, subject_id: int | None) -> None:
+    """NotFound for a subject of a site this workbench does not see (the per-subject reads
+    check it in records, not only the pages that open a subject by id, #16)."""
+    if wb.site_ids is None or subject_id is None:
+        return
+    with wb.engine.connect() as conn:
+        site = conn.execute(select(Subject.site_id).where(Subject.id == subject_id)).scalar()
+    if site is not None and site not in wb.site_ids:
+        raise NotFound(f"subject {subject_id} does not exist")
+
+
+def require_visit(wb: Workbench, visit_id: int) -> None:
+    """`require_subject` for the subject of a visit."""
+    if wb.site_ids is None:
+        return
+    with wb.engine.connect() as conn:
+        subject = conn.execute(select(Visit.subject_id).where(Visit.id == visit_id)).scalar()
+    require_subject(wb, subject)

@@ -16,6 +16,7 @@ from records.context import Workbench
 from records.errors import ConflictError, NotFound, ValidationFailed
 from records.forms_status import form_states
 from records.permissions import require
+from records.sites import require_subject
 from records.transaction import write
 from scoring.dates import date_of_study_day, study_day, visit_window
 from study.schema import VisitDef
@@ -87,6 +88,7 @@ def left_study_on(vdef: VisitDef, status: Any, status_date: Any, today: date) ->
 
 def calendar(wb: Workbench, subject_id: int, today: date | None = None) -> list[CalendarRow]:
     """The subject's visits in schedule order with status and expected forms."""
+    require_subject(wb, subject_id)
     today = today or date.today()
     order = {v.code: i for i, v in enumerate(wb.study.visits)}
     with read_session(wb.engine) as session:

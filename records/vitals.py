@@ -22,6 +22,7 @@ from records.context import Workbench
 from records.errors import NotFound, ValidationFailed
 from records.instruments import screen
 from records.permissions import require
+from records.sites import require_visit
 from records.write_path import as_current, audited, last_change, stale
 from study.schema import StudyDefinition
 
@@ -103,6 +104,7 @@ def _read(session: Session, visit: Visit, timepoint: str) -> VitalsRead | None:
 
 def load_vitals(wb: Workbench, visit_id: int, timepoint: str = "") -> VitalsRead | None:
     """The saved vital signs of a visit and time point, or None."""
+    require_visit(wb, visit_id)
     with read_session(wb.engine) as session:
         visit = session.get(Visit, visit_id)
         return None if visit is None else _read(session, visit, timepoint)

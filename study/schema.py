@@ -208,13 +208,6 @@ class StudyDefinition:
     sdv_adverse_events: bool = False  # every adverse event verified against source (#12)
     sites: tuple[SiteInfo, ...] = ()  # every participating site, lead site first (#16)
 
-    def site_by_code(self, code: str) -> SiteInfo:
-        """The site with this code; KeyError names the known codes."""
-        for s in self.sites:
-            if s.code == code:
-                return s
-        raise KeyError(f"unknown site {code!r}; known: {', '.join(s.code for s in self.sites)}")
-
     def visit(self, code: str) -> VisitDef:
         """The visit with this code; KeyError names the known codes."""
         for v in self.visits:

@@ -39,7 +39,11 @@ def current_visit(wb: Workbench, missing: str) -> tuple[SubjectRead, CalendarRow
     subject_id, visit_id = st.session_state.get("subject_id"), st.session_state.get("visit_id")
     if visit_id is None and "subject" in st.query_params and "visit" in st.query_params:
         subject_id, visit_id = _visit_from_link(wb)
-    rows = calendar(wb, int(subject_id)) if subject_id and visit_id else []
+    try:  # the subject first: one of another site is not found (#16)
+        subject = get_subject(wb, int(subject_id)) if subject_id and visit_id else None
+    except NotFound:
+        subject = None
+    rows = calendar(wb, subject.id) if subject else []
     row = next((r for r in rows if r.visit_id == visit_id), None)
     if row is None:
         st.info(missing)
@@ -48,7 +52,7 @@ def current_visit(wb: Workbench, missing: str) -> tuple[SubjectRead, CalendarRow
         )
         st.stop()
         raise AssertionError  # unreachable: st.stop() ends the run
-    return get_subject(wb, int(subject_id)), row
+    return subject, row  # type: ignore[return-value]
 
 
 def _visit_from_link(wb: Workbench) -> tuple[int | None, int | None]:

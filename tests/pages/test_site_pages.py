@@ -3,6 +3,7 @@ the administrator grants sites on the Users page. AppTest against the real entry
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,18 @@ def test_the_dashboard_and_outcomes_follow_the_sites_in_view(two_sites):
     assert _screened(cora) == 1
     timeline = _as(two_sites["cora"], "timeline.py")
     assert timeline.selectbox(key="timeline_subject").options == ["001-001"]
+
+
+def test_the_audit_trail_and_the_lock_checklist_hold_to_the_sites(two_sites):
+    engine = make_engine(os.environ["WORKBENCH_DB_URL"])
+    wb = Workbench(engine=engine, study=load_study(os.environ["WORKBENCH_STUDY"]))
+    boss = auth.actor_for(two_sites["admin"])
+    dee = auth.create_user(engine, boss, {"username": "dee", "full_name": "Dee Monitor",
+                                          "role": "monitor", "password": PASSWORD})  # fmt: skip
+    set_sites(wb, boss, dee.id, ["001"], "site 001 monitor")
+    engine.dispose()
+    audit = _as(dee, "audit.py")
+    numbers = set(audit.dataframe[0].value["screening_number"].dropna())
+    assert numbers == {"001-001"}, numbers
+    checklist = " ".join(t.value for t in _as(dee, "database_lock.py").text)
+    assert "002-001" not in checklist and "001-001" in checklist

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from models import AdverseEvent, AuditEvent
+from models import AuditEvent, Subject
 from models.db import make_engine
 from records.adverse_events import list_adverse_events, save_adverse_event
 from records.audit_trail import verify_chain
@@ -108,5 +108,5 @@ def test_one_screening_number_taken_by_racing_writers_once(wb, actor):
     assert len(refused) == WRITERS - 1
     assert all("screening_number" in r.errors for r in refused)
     with wb.engine.connect() as conn:
-        assert conn.scalar(select(func.count()).select_from(AdverseEvent)) == 0
+        assert conn.scalar(select(func.count()).select_from(Subject)) == 1
     assert verify_chain(wb.engine).ok

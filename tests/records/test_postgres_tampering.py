@@ -26,6 +26,16 @@ SCENARIOS: dict[str, tuple[str, ...]] = {
         "ALTER TABLE signature DISABLE TRIGGER signature_append_only",
         "trigger signature_append_only is disabled",
     ),
+    "the row refusal set to fire on replicas only": (
+        "ALTER TABLE auditevent ENABLE REPLICA TRIGGER auditevent_append_only",
+        "trigger auditevent_append_only is disabled",
+    ),
+    "the refusal kept in words but never reached": (
+        "CREATE OR REPLACE FUNCTION workbench_no_truncate() RETURNS trigger AS "
+        "$$ BEGIN IF false THEN RAISE EXCEPTION 'no'; END IF; RETURN NULL; END $$ "
+        "LANGUAGE plpgsql",
+        "trigger auditevent_no_truncate no longer refuses",
+    ),
     "the refusing function defused": (
         "CREATE OR REPLACE FUNCTION auditevent_append_only() RETURNS trigger AS "
         "$$ BEGIN RETURN OLD; END $$ LANGUAGE plpgsql",

@@ -160,6 +160,9 @@ def test_memberships_are_for_administrators_and_audited_with_the_reason(two, adm
     with pytest.raises(ValidationFailed) as err:
         set_sites(two, admin, cora.user_id, ["009"], "typo")
     assert "unknown site" in err.value.errors["sites"]
+    with pytest.raises(ValidationFailed) as err:
+        set_sites(two, admin, admin.user_id, ["001", "002"], "I need it")
+    assert "another administrator" in err.value.errors["sites"]
     set_sites(two, admin, cora.user_id, ["001", "002"], "covers both clinics")
     with two.engine.connect() as conn:
         row = conn.execute(
