@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Browser, Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -175,3 +175,16 @@ def choose(page: Page, name: str, option: str) -> None:
     else:
         raise AssertionError(f"option {option!r} of {name} never appeared")
     wait_idle(page)
+
+
+def sign_in(browser: Browser, base: str, username: str, password: str) -> Page:
+    """A new page in its own browser context (cookies, Streamlit session) signed in on `base`."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    page.goto(base)
+    wait_idle(page)
+    page.get_by_label("Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect_home(page)
+    wait_idle(page)
+    return page

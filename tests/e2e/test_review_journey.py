@@ -28,7 +28,7 @@ from records.signatures import sign
 from records.subjects import screen_subject
 from records.visits import calendar, record_visit_date
 from study import load_study
-from tests.e2e.conftest import choose, expect_home, key, screenshot, wait_idle
+from tests.e2e.conftest import choose, key, screenshot, sign_in, wait_idle
 
 PASSWORD = "a long enough password"
 WAIT = 30_000
@@ -71,18 +71,6 @@ def _pi_signs_the_casebook(wb: Workbench, scr: int) -> None:
          password=PASSWORD)  # fmt: skip
 
 
-def _sign_in(browser: Browser, base: str, username: str) -> Page:
-    page = browser.new_page(viewport={"width": 1400, "height": 1800})
-    page.goto(base)
-    wait_idle(page)
-    page.get_by_label("Username").fill(username)
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect_home(page)
-    wait_idle(page)
-    return page
-
-
 def _nav(page: Page, name: str) -> None:
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=name).click()
     wait_idle(page)
@@ -113,7 +101,7 @@ def test_review_journey(tmp_path: Path, start_server, browser: Browser):
     server = start_server(url)
     pages: list[Page] = []
     try:
-        monitor = _sign_in(browser, server.url, "monitor")
+        monitor = sign_in(browser, server.url, "monitor", PASSWORD)
         pages.append(monitor)
         _open_pga(monitor)
         key(monitor, "raise_text").locator("textarea").fill("PGA 1.3 but the note says 1.5")
@@ -124,7 +112,7 @@ def test_review_journey(tmp_path: Path, start_server, browser: Browser):
         screenshot(monitor, "review-01-query-raised")
         (query,) = list_queries(wb)
 
-        site = _sign_in(browser, server.url, "coordinator")
+        site = sign_in(browser, server.url, "coordinator", PASSWORD)
         pages.append(site)
         _open_pga(site)
         expect(site.get_by_text("Open queries on this form: 1 open")).to_be_visible(timeout=WAIT)
@@ -157,7 +145,7 @@ def test_review_journey(tmp_path: Path, start_server, browser: Browser):
         assert list_queries(wb)[0].status == "closed"
         assert [r.state for r in sdv_rows(wb)] == ["verified"]
 
-        manager = _sign_in(browser, server.url, "data_manager")
+        manager = sign_in(browser, server.url, "data_manager", PASSWORD)
         pages.append(manager)
         _nav(manager, "Database lock")
         key(manager, "lock_reason").locator("input").fill("Interim analysis")

@@ -30,7 +30,7 @@ from records.context import Workbench
 from records.subjects import screen_subject
 from records.visits import calendar, record_visit_date
 from study import load_study
-from tests.e2e.conftest import Server, choose, expect_home, key, screenshot, wait_idle
+from tests.e2e.conftest import Server, choose, key, screenshot, sign_in, wait_idle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgresql_only]
 
@@ -65,20 +65,6 @@ def _prepare(url: str) -> tuple[Workbench, int]:
     record_visit_date(wb, site, scr, CONSENT + timedelta(days=1))
     save_assessment(wb, site, visit_id=scr, form_code="PGA", values={"PGA": ORIGINAL})
     return wb, scr
-
-
-def _sign_in(browser: Browser, base: str, username: str) -> Page:
-    """A new browser context (its own cookies and Streamlit session) signed in on one server."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1800})
-    page = context.new_page()
-    page.goto(base)
-    wait_idle(page)
-    page.get_by_label("Username").fill(username)
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect_home(page)
-    wait_idle(page)
-    return page
 
 
 def _open_pga(page: Page) -> None:
@@ -156,9 +142,9 @@ def test_two_users_on_two_servers_conflict(db_url: str, start_server, browser: B
     assert server_a.port != server_b.port
     pages: list[Page] = []
     try:
-        investigator = _sign_in(browser, server_a.url, "ivy")
+        investigator = sign_in(browser, server_a.url, "ivy", PASSWORD)
         pages.append(investigator)
-        coordinator = _sign_in(browser, server_b.url, "cora")
+        coordinator = sign_in(browser, server_b.url, "cora", PASSWORD)
         pages.append(coordinator)
         assert investigator.context is not coordinator.context
 
