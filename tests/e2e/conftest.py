@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,66 @@ def browser_type_launch_args() -> dict[str, object]:
 @pytest.fixture(scope="session")
 def browser_context_args() -> dict[str, object]:
     return {"viewport": {"width": 1400, "height": 1800}}
+
+
+RUN_WATCH = """
+(() => {
+  window.__workbenchRuns = {started: 0};
+  const observer = new MutationObserver((records) => {
+    for (const record of records) {
+      const now = record.target.getAttribute('data-test-script-state');
+      if (now === 'running' && record.oldValue !== 'running') window.__workbenchRuns.started += 1;
+    }
+  });
+  observer.observe(document, {
+    subtree: true, attributes: true, attributeOldValue: true,
+    attributeFilter: ['data-test-script-state'],
+  });
+})();
+"""
+"""Counts the script runs the page has seen start. `wait_idle` alone races an action: right
+after a click the server has not yet reported the run it causes, so the app still reads
+"notRunning" and the next step acts on the page of the previous run (a stale widget, a
+message not yet shown). `rerun` waits for the run an action starts, then for its end."""
+RUN_START_MS = 3_000
+"""How long an action may take to start its run; an action that starts none (picking the
+option already chosen) costs this much and nothing else."""
+
+
+@pytest.fixture(autouse=True)
+def _watch_runs(request: pytest.FixtureRequest) -> None:
+    """Every page of the test's default browser context counts its runs (see `RUN_WATCH`)."""
+    if "page" in request.fixturenames:
+        request.getfixturevalue("context").add_init_script(RUN_WATCH)
+
+
+def runs_started(page: Page) -> int:
+    """How many script runs the page has seen start (0 before any, or without the watch)."""
+    return int(page.evaluate("window.__workbenchRuns ? window.__workbenchRuns.started : 0"))
+
+
+@contextmanager
+def rerun(page: Page, starts_run: bool = True) -> Iterator[None]:
+    """Around an action that reruns the script: afterwards, wait for that run to start and end.
+
+    `starts_run=False` for a change inside a form, which the server hears of only on submit.
+    """
+    before = runs_started(page)
+    yield
+    if starts_run:
+        # No run within RUN_START_MS: the action changed nothing the server needed to hear of.
+        with suppress(PlaywrightTimeoutError):
+            page.wait_for_function(
+                "n => window.__workbenchRuns && window.__workbenchRuns.started > n",
+                arg=before,
+                timeout=RUN_START_MS,
+            )
+    wait_idle(page)
+
+
+def in_form(widget: Locator) -> bool:
+    """Whether a widget sits in a form (its changes start no run until the form is submitted)."""
+    return widget.locator("xpath=ancestor::*[@data-testid='stForm']").count() > 0
 
 
 def _free_port() -> int:
@@ -168,18 +229,25 @@ def choose(page: Page, name: str, option: str) -> None:
         wait_idle(page)
         key(page, name).click()
         try:
-            target.click(timeout=5_000)
+            with rerun(page, starts_run=not in_form(key(page, name))):
+                target.click(timeout=5_000)
             break
         except PlaywrightTimeoutError:
             page.keyboard.press("Escape")
     else:
         raise AssertionError(f"option {option!r} of {name} never appeared")
-    wait_idle(page)
+
+
+def new_page(browser: Browser) -> Page:
+    """A page in a browser context of its own (cookies, Streamlit session), counting its runs."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    page.add_init_script(RUN_WATCH)
+    return page
 
 
 def sign_in(browser: Browser, base: str, username: str, password: str) -> Page:
     """A new page in its own browser context (cookies, Streamlit session) signed in on `base`."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    page = new_page(browser)
     page.goto(base)
     wait_idle(page)
     page.get_by_label("Username").fill(username)

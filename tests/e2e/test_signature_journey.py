@@ -17,7 +17,7 @@ from records.subjects import screen_subject
 from records.visits import calendar, record_visit_date
 from records.vitals import load_vitals, save_vitals
 from study import DEFAULT_DEFINITION, load_study
-from tests.e2e.conftest import choose, key, screenshot, wait_idle
+from tests.e2e.conftest import RUN_WATCH, choose, key, new_page, rerun, screenshot, wait_idle
 
 PASSWORD = "a long enough password"
 WAIT = 30_000
@@ -70,13 +70,13 @@ def _sign(page: Page, scr: int, *, with_username: bool) -> None:
     else:
         expect(key(page, f"sign_visit_{scr}_u")).to_have_count(0)
     key(page, f"sign_visit_{scr}_p").locator("input").fill(PASSWORD)
-    page.get_by_role("button", name="Sign the visit").click()
-    wait_idle(page)
+    with rerun(page):
+        page.get_by_role("button", name="Sign the visit").click()
 
 
 def correct_weight_as_coordinator(browser: Browser, base: str) -> None:
     """The coordinator, in a browser of her own, corrects the weight with a reason."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    page = new_page(browser)
     page.goto(f"{base}/visit?subject=001-001&visit=SCR")
     wait_idle(page)
     page.get_by_label("Username").fill("cora")
@@ -86,16 +86,17 @@ def correct_weight_as_coordinator(browser: Browser, base: str) -> None:
     choose(page, "visit_form", "Vital signs")
     box = key(page, "VS__WEIGHT").locator("input")
     box.fill("66")
-    box.press("Tab")
-    wait_idle(page)
-    key(page, "VS__save").locator("button").click()
-    wait_idle(page)
+    with rerun(page):
+        box.press("Tab")
+    with rerun(page):
+        key(page, "VS__save").locator("button").click()
     box = key(page, "VS__reason").locator("input")
     box.fill("scale was not zeroed")
-    box.press("Tab")
-    wait_idle(page)
-    key(page, "VS__confirm").locator("button").click()
-    wait_idle(page)
+    with rerun(page):
+        box.press("Tab")
+    with rerun(page):
+        key(page, "VS__confirm").locator("button").click()
+    expect(page.get_by_text("Vital signs saved.")).to_be_visible(timeout=WAIT)
     screenshot(page, "sign-02a-coordinator-corrected")
     page.close()
 
@@ -160,6 +161,7 @@ def test_unsaved_entry_asks_before_the_page_is_left(
         page = browser.new_context(viewport={"width": 1400, "height": 1800}).new_page()
         # The guard stays off under automation; this page shows the app as a person's browser.
         page.add_init_script("Object.defineProperty(navigator, 'webdriver', {get: () => false})")
+        page.add_init_script(RUN_WATCH)
         asked: list[str] = []
         page.on("dialog", lambda d: (asked.append(d.type), d.accept()))
         page.goto(f"{base}/visit?subject=001-001&visit=SCR")
@@ -180,13 +182,13 @@ def test_unsaved_entry_asks_before_the_page_is_left(
     page, asked = opened()
     box = key(page, "VS__PULSE").locator("input")
     box.fill("72")
-    box.press("Tab")
-    wait_idle(page)
-    key(page, "VS__save").locator("button").click()
-    wait_idle(page)
+    with rerun(page):
+        box.press("Tab")
+    with rerun(page):
+        key(page, "VS__save").locator("button").click()
     key(page, "VS__reason").locator("input").fill("pulse retaken")
-    key(page, "VS__reason").locator("input").press("Tab")
-    wait_idle(page)
+    with rerun(page):
+        key(page, "VS__reason").locator("input").press("Tab")
     key(page, "VS__confirm").locator("button").click()
     expect(page.get_by_text("Vital signs saved.")).to_be_visible(timeout=WAIT)
     assert (
