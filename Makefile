@@ -32,11 +32,13 @@ demo: $(STAMP)
 browser:
 	@command -v chromium > /dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
-# The workbook test re-reads an export in LibreOffice Calc, a second spreadsheet application.
+# The workbook tests re-read an export in LibreOffice Calc, a second spreadsheet application,
+# and print it to PDF; Carlito is Calibri's metric twin, so printed widths are Excel's.
 spreadsheet:
-	@command -v soffice > /dev/null || (apt-get update -qq && \
+	@(command -v soffice > /dev/null && fc-list :family=Carlito | grep -q .) || \
+		(apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		libreoffice-calc-nogui)
+		libreoffice-calc-nogui fonts-crosextra-carlito)
 
 # The records, review and CLI tests also run on a PostgreSQL server the test run starts itself
 # (tests/postgres_server.py) from Debian's binaries.

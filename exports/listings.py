@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from exports.ooxml import EXCEL_ROWS, Book, BookProperties, SheetHandle
+from exports.xlsx_book import EXCEL_ROWS, Book, BookProperties, SheetHandle
 from exports.xlsx_workbook import (
     CellBlocks,
     CellKind,

@@ -1,10 +1,11 @@
 """The formula-safe listing-sheet writer: canonical cells, layout and a recomputable digest.
 
 Cells are canonical Python values (str, int, float or None) prepared column by column: text
-is always a shared string (never a formula or a link; formula-like text also gets Excel's
-quote prefix), numbers come only from numeric columns. The sheets are written by our streaming
-package writer (`exports.ooxml`). Each sheet's SHA-256 covers its column labels and rows
-serialised as one compact JSON document (`sheet_digest`), so a verifier can recompute it.
+is always a string cell (never a formula or a link; formula-like text also gets Excel's
+quote prefix), numbers come only from numeric columns. The sheets are written through
+XlsxWriter (`exports.xlsx_book`), laid out to print (`exports.print_layout`). Each sheet's
+SHA-256 covers its column labels and rows serialised as one compact JSON document
+(`sheet_digest`), so a verifier can recompute it.
 """
 
 from __future__ import annotations
@@ -18,18 +19,31 @@ from datetime import UTC, date, datetime
 from itertools import chain, islice
 from typing import Any, BinaryIO, Literal
 
-from exports.ooxml import (
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from exports.print_layout import (
+    LINE_POINTS,
+    TITLE_LINE_POINTS,
+    TITLE_WIDTH_FACTOR,
+    PageScale,
+    first_page_columns,
+    page_scale,
+    quick_lines,
+    row_points,
+    spanned_width,
+    wrapped_lines,
+)
+from exports.sanitize import fit_cell, starts_like_formula
+from exports.xlsx_book import (
+    EXCEL_COLUMNS,
+    EXCEL_ROWS,
     Book,
     BookProperties,
-    DataColumn,
-    LeadCell,
-    PrintSetup,
-    SheetBody,
-    SheetFrame,
+    CellFormats,
     SheetHandle,
-    Style,
+    write_text,
 )
-from exports.sanitize import fit_cell
 
 Cell = str | int | float | None
 CellKind = Literal["text", "date", "datetime", "number"]
@@ -232,43 +246,151 @@ class SheetWriter:
         rows: int,
     ) -> SheetResult:
         """Like `write`, with the `rows` data rows arriving as consecutive blocks of columns
-        (so a long sheet is never held whole); widths come from the first block."""
+        (so a long sheet is never held whole); widths come from the first block.
+
+        Rows are written in order (the sheet streams to disk), so the frame (widths, panes,
+        print setup) and the header rows' heights come first.
+        """
         top = len(layout.header_lines) + 1  # the header block, a blank row, then the labels
+        if top + 1 + rows > EXCEL_ROWS or len(columns) > EXCEL_COLUMNS:
+            raise ValueError(f"{top + 1 + rows} rows × {len(columns)} columns exceed Excel's")
+        ws, formats = self.book.worksheet(sheet), self.book.formats
         labels = [c.label for c in columns]
-        lead = [
-            LeadCell(r, 0, fit_cell(line), Style.TITLE if r == 0 else Style.NORMAL)
-            for r, line in enumerate(layout.header_lines)
-        ]
-        lead += [LeadCell(top, c, label, Style.HEADER) for c, label in enumerate(labels)]
         first = next(blocks, [[] for _ in columns])
+        widths = [_width(c, values) for c, values in zip(columns, first, strict=True)]
+        scale = page_scale(widths)
+        _frame(ws, layout, widths, top, rows, scale)
+        _header_block(ws, formats, layout.header_lines, widths[: first_page_columns(widths, scale)])
+        ws.set_row(top, _label_points(labels, widths))
+        for c, label in enumerate(labels):
+            write_text(ws, top, c, label, formats.header)
         digest = SheetDigest(labels)
-
-        def data() -> Iterator[list[DataColumn]]:
-            for block in chain([first], blocks):
-                digest.update(zip(*block, strict=True))
-                yield [
-                    DataColumn(values, c.kind == "number", Style.WRAP if c.wrap else Style.NORMAL)
-                    for c, values in zip(columns, block, strict=True)
-                ]
-
-        frame = SheetFrame(
-            widths=[_width(c, values) for c, values in zip(columns, first, strict=True)],
-            freeze_rows=top + 1,
-            freeze_columns=layout.freeze_columns,
-            filter_row=top,
-            print_setup=PrintSetup(
-                landscape=True,
-                paper=LETTER_PAPER,
-                fit_to_width=True,
-                title_rows=top + 1,
-                header=_print_text(layout.print_header, "&L"),
-                footer=_print_text(layout.print_footer, "&L", reserve=len(PAGE_NUMBERS))
-                + PAGE_NUMBERS,
-            ),
-        )
-        body = SheetBody(lead, data(), rows, len(columns), top + 1)
-        self.book.write_sheet_body(sheet, frame, body)
+        written = 0
+        for block in chain([first], blocks):
+            digest.update(zip(*block, strict=True))
+            written += _write_rows(ws, formats, columns, widths, block, top + 1 + written)
+        if written != rows:
+            raise ValueError(f"sheet {sheet.name!r}: {written} rows written, {rows} announced")
         return SheetResult(sheet.name, rows, digest.hexdigest())
+
+
+def _label_points(labels: Sequence[str], widths: Sequence[float]) -> float:
+    """The label row's height: every wrapped label whole (bold glyphs are wider, so a label
+    is wrapped one character narrower than its column)."""
+    lines = (wrapped_lines(label, width - 1) for label, width in zip(labels, widths, strict=True))
+    return row_points(max(lines, default=1))
+
+
+def _header_block(
+    ws: Worksheet, formats: CellFormats, lines: Sequence[str], span: Sequence[float]
+) -> None:
+    """Each header line in one cell merged across the columns of the first page, wrapped there
+    and as tall as it needs: a line running past the table would widen what is printed and
+    shrink the whole sheet to fit it."""
+    width = spanned_width(span)
+    for r, line in enumerate(lines):
+        text = fit_cell(line)
+        title = r == 0
+        cell_format = formats.title_wrap if title else formats.wrap
+        if len(span) > 1:
+            ws.merge_range(r, 0, r, len(span) - 1, "", cell_format)
+        write_text(ws, r, 0, text, cell_format)
+        # The title's bold 12 pt glyphs are wider than the body's 11 pt digit.
+        lines_needed = wrapped_lines(text, width * (TITLE_WIDTH_FACTOR if title else 1.0))
+        if lines_needed > 1:
+            ws.set_row(r, row_points(lines_needed, TITLE_LINE_POINTS if title else LINE_POINTS))
+
+
+def _frame(
+    ws: Worksheet,
+    layout: SheetLayout,
+    widths: list[float],
+    top: int,
+    rows: int,
+    scale: PageScale,
+) -> None:
+    """Widths, frozen labels and key columns, the filter, and how the sheet prints."""
+    for c, width in enumerate(widths):
+        ws.set_column(c, c, width)
+    ws.freeze_panes(top + 1, layout.freeze_columns)
+    if widths:
+        ws.autofilter(top, 0, top + rows, len(widths) - 1)
+    ws.set_landscape()
+    ws.set_paper(LETTER_PAPER)
+    ws.repeat_rows(0, top)  # the header block and the column labels head every page
+    if scale.fit_width:
+        ws.fit_to_pages(1, 0)
+    else:  # wider than the page at 8 pt: continue to the right, the key columns repeated
+        ws.set_print_scale(scale.percent)
+        ws.print_across()
+        if layout.freeze_columns:
+            ws.repeat_columns(0, layout.freeze_columns - 1)
+    if layout.print_header:
+        ws.set_header(_print_text(layout.print_header, "&L"))
+    ws.set_footer(_print_text(layout.print_footer, "&L", reserve=len(PAGE_NUMBERS)) + PAGE_NUMBERS)
+
+
+def _write_rows(
+    ws: Worksheet,
+    formats: CellFormats,
+    columns: Sequence[SheetColumn],
+    widths: Sequence[float],
+    block: Sequence[list[Cell]],
+    first_row: int,
+) -> int:
+    """One block of rows from `first_row`, each as tall as its longest wrapped text.
+
+    Every text cell wraps: text running past its column would be cut on paper where the next
+    cell holds a value, and would widen the printed range (shrinking the whole sheet) where it
+    does not. Work that does not depend on the row is done per column first: the format of
+    each text cell, and which columns hold any text that can wrap at all.
+    """
+    count = len(block[0]) if block else 0
+    text_formats = [
+        None if c.kind == "number" else _text_formats(formats, values)
+        for c, values in zip(columns, block, strict=True)
+    ]
+    heights = _row_heights(columns, widths, block, count)
+    for i in range(count):
+        r = first_row + i
+        if heights[i] > 1:
+            ws.set_row(r, row_points(heights[i]))
+        for c, values in enumerate(block):
+            value = values[i]
+            if value is None:
+                continue
+            cell_formats = text_formats[c]
+            if cell_formats is None:
+                ws.write_number(r, c, value, formats.normal)
+            else:
+                write_text(ws, r, c, str(value), cell_formats[i])
+    return count
+
+
+def _text_formats(formats: CellFormats, values: list[Cell]) -> list[Format]:
+    """Each text cell's format: wrapped, quote-prefixed where it starts like a formula."""
+    wrap, quoted = formats.wrap, formats.quoted_wrap
+    return [quoted if isinstance(v, str) and starts_like_formula(v) else wrap for v in values]
+
+
+def _row_heights(
+    columns: Sequence[SheetColumn], widths: Sequence[float], block: Sequence[list[Cell]], count: int
+) -> list[int]:
+    """Lines per row: 1, unless a text in it is longer than its column or holds a line break
+    (found per column first, so most columns cost one pass in C and no per-row work)."""
+    heights = [1] * count
+    for column, width, values in zip(columns, widths, block, strict=True):
+        if column.kind == "number":
+            continue
+        texts = [v if v.__class__ is str else "" for v in values]
+        if max(map(len, texts), default=0) < width - 1 and "\n" not in "".join(texts):
+            continue
+        for i, text in enumerate(texts):
+            if text:
+                lines = quick_lines(text, width)
+                if lines > heights[i]:
+                    heights[i] = lines
+    return heights
 
 
 def _width(column: SheetColumn, values: list[Cell]) -> float:
