@@ -67,7 +67,8 @@ def _copies(
 def _insert(conn: Connection, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
     marks = ", ".join("?" for _ in columns)
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-    conn.exec_driver_sql(sql, rows)
+    if rows:  # the demo alone (10 subjects) has nothing to copy
+        conn.exec_driver_sql(sql, rows)
 
 
 def _clone_audit(conn: Connection, copies: int, sizes: dict[str, int]) -> None:
