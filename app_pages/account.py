@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from records import auth
+from records import auth, words
 from records.errors import PermissionDenied, ValidationFailed
 from records.passwords import MIN_LENGTH
 from ui import session
@@ -13,7 +13,7 @@ from ui.resources import workbench
 actor = session.require("read")
 wb = workbench()
 st.title("My account")
-st.text(f"{actor.full_name} · {actor.username} · {actor.role.replace('_', ' ')}")
+st.text(f"{actor.full_name} · {actor.username} · {words.role(actor.role)}")
 if st.session_state.get(session.MUST_CHANGE):
     st.warning("Your password was reset by an administrator: choose a new one to continue.")
 st.subheader("Change my password")

@@ -1,4 +1,4 @@
-"""Audit trail viewer: filter by subject, user, table and date; download as CSV."""
+"""Audit trail viewer: filter by subject, user, record type and date; download as CSV."""
 
 from __future__ import annotations
 
@@ -7,7 +7,14 @@ from datetime import date
 import streamlit as st
 
 from exports.csv_file import frame_to_csv_bytes
-from records.audit_trail import AuditFilter, audit_frame, audit_users_and_entities, verify_chain
+from records import words
+from records.audit_trail import (
+    AuditFilter,
+    audit_frame,
+    audit_users_and_entities,
+    readable,
+    verify_chain,
+)
 from records.integrity import current_anchor
 from records.sites import sees_every_site
 from records.subjects import subject_frame
@@ -24,7 +31,9 @@ numbers = dict(zip(subjects["screening_number"], subjects["id"], strict=True))
 c1, c2, c3 = st.columns(3)
 subject = c1.selectbox("Subject", list(numbers), index=None, key="audit_subject")
 username = c2.selectbox("User", users, index=None, key="audit_user")
-entity = c3.selectbox("Table", entities, index=None, key="audit_entity")
+entity = c3.selectbox(
+    "Record type", entities, index=None, key="audit_entity", format_func=words.entity
+)
 c4, c5 = st.columns(2)
 date_from = c4.date_input("From (UTC)", value=None, key="audit_from")
 date_to = c5.date_input("To (UTC)", value=None, key="audit_to")
@@ -42,9 +51,9 @@ frame = audit_frame(
     ),
 )
 st.caption(f"{len(frame)} rows, newest first (at most 5000 shown). Times are UTC.")
-st.dataframe(frame, hide_index=True, key="audit_table")
+st.dataframe(readable(frame, wb.study.form_name), hide_index=True, key="audit_table")
 st.download_button(
-    "Download CSV",
+    "Download CSV (stored codes)",
     data=frame_to_csv_bytes(frame),
     file_name=f"audit-trail-{wb.study.study.id}-{date.today().isoformat()}.csv",
     mime="text/csv",

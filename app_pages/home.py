@@ -1,4 +1,5 @@
-"""Home: the study at a glance (name, site, enrolment counts) and the study dashboard."""
+"""Home: the study at a glance (name, site, enrolment counts), the worklist of the site's
+visits, headline charts and the study dashboard."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import streamlit as st
 
 from records.queries import list_queries
 from records.sites import site_codes
-from ui import cache, downloads, session
+from ui import cache, downloads, session, worklist
 from ui.resources import workbench
+from ui.review import SITE
 
 actor = session.require("read")
 wb = workbench()
@@ -40,6 +42,11 @@ cols[2].metric("In follow-up", counts["dosed"])
 cols[3].metric("Completed", counts["completed"])
 cols[4].metric("Early termination", counts["early_termination"])
 
+site_staff = actor.role in SITE
+if site_staff:
+    st.subheader("Worklist: today and this week")
+    worklist.show(k)
+
 charts = cache.headline_charts_of(k, info.planned_subjects)
 HEADLINES = (
     (charts.enrolment, "enrolment", "No subject screened yet."),
@@ -68,9 +75,12 @@ st.caption(
 st.divider()
 st.header("Study dashboard")
 VIEWS = ("Enrolment funnel", "Visit compliance", "Forms outstanding", "Data-entry lag")
+VIEWS = VIEWS if site_staff else (*VIEWS, "Worklist")
 view = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="dashboard_view") or VIEWS[0]
 
-if view == "Enrolment funnel":
+if view == "Worklist":
+    worklist.show(k)
+elif view == "Enrolment funnel":
     downloads.table(cache.dashboard_table(k, "funnel"), "enrolment-funnel", "funnel")
 elif view == "Visit compliance":
     st.caption(

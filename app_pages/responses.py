@@ -9,6 +9,7 @@ from records.outcomes.baseline import baseline_rule
 from records.outcomes.catalogue import index_title
 from records.outcomes.events import rules_text
 from records.outcomes.responses import label
+from scoring import words
 from ui import cache, downloads, session
 from ui.resources import workbench
 
@@ -21,7 +22,7 @@ with st.expander("How responses are decided", icon=":material/rule:"):
     rules = "\n".join(f"- {line}" for line in rules_text(wb.study))
     st.markdown(
         f"**Baseline.** {baseline_rule(wb.study).text}\n\n"
-        f"**Non-response rules** (spec/scoring.md §3.3, set in the study definition):\n{rules}\n\n"
+        f"**Non-response rules** (set in the study definition):\n{rules}\n\n"
         "**Cells.** *responder* / *non-responder* (or the index's own words), and *not "
         "evaluable* when an input is missing and no rule made the subject a non-responder. "
         "Not evaluable is never counted as a non-response. Visits not yet due are not shown."
@@ -90,7 +91,7 @@ if explained is None:
 result = explained.result
 st.markdown(
     f"**{subject} · {visit} · {index_title(index)}: {label(result)}** — {result.reasons[0]}  \n"
-    f"Decided by: {', '.join(result.decided_by) or '—'}  \n"
-    f"Missing inputs: {', '.join(result.missing) or 'none'}"
+    f"Decided by: {words.criteria(result.decided_by) or '—'}  \n"
+    f"Missing inputs: {words.inputs(result.missing) or 'none'}"
 )
 st.markdown(explained.markdown)

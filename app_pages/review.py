@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from records import sdv
+from records import sdv, words
 from records.errors import RecordsError
 from records.queries import list_queries
-from ui import review, session
+from ui import picks, review, session
 from ui.resources import workbench
 
 actor = session.require("read")
@@ -25,8 +25,9 @@ st.caption(
 )
 table = pd.DataFrame(
     [
-        {"Query": q.id, "Subject": q.screening_number, "Visit": q.visit_code, "Form": q.form_code,
-         "State": q.status, "Origin": q.check_code or "manual", "Age (days)": q.age_days,
+        {"Query": q.id, "Subject": q.screening_number, "Visit": q.visit_code,
+         "Form": wb.study.form_name(q.form_code) if q.form_code else "", "State": q.status,
+         "Origin": words.check(q.check_code) or "manual", "Age (days)": q.age_days,
          "Query text": q.text}
         for q in waiting
     ]
@@ -34,9 +35,20 @@ table = pd.DataFrame(
 if table.empty:
     st.info("No query is waiting.")
 else:
-    st.dataframe(table, hide_index=True, key="review_queries")
+    st.caption(
+        "Pick a row to open the form or log the query is on; or read and act on a query below."
+    )
+    picked = picks.picked_row(
+        st.dataframe(table, hide_index=True, key="review_queries", **picks.ROW_PICK)
+    )
+    if picked is not None:
+        q = waiting[picked]
+        if q.visit_id is not None:
+            picks.open_visit(q.subject_id, q.visit_id, q.form_code)
+        picks.open_subject(q.subject_id, q.entity)
     labels = {
-        q.id: f"{q.id} · {q.screening_number} {q.visit_code or ''} {q.form_code or ''} · {q.status}"
+        q.id: f"{q.id} · {q.screening_number} {q.visit_code or ''} "
+        f"{wb.study.form_name(q.form_code) if q.form_code else ''} · {q.status}"
         for q in waiting
     }
     chosen = st.selectbox(

@@ -13,8 +13,8 @@ st.title("Safety summary")
 summary = cache.safety_tables(k)
 st.metric("Safety set (dosed subjects)", f"N = {summary.n}")
 st.caption(
-    "Treatment-emergent: onset on or after the start of the day-1 dose, through day 168 "
-    "(spec/scoring.md §9.5); a partial onset that could be after the dose counts as emergent."
+    "Treatment-emergent: onset on or after the start of the day-1 dose, through day 168; a "
+    "partial onset that could be after the dose counts as emergent."
 )
 VIEWS = ("TEAE incidence", "By SOC and PT", "Adverse events by subject")
 view = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="safety_view") or VIEWS[0]
@@ -23,7 +23,7 @@ if view == "TEAE incidence":
     downloads.table(summary.incidence, "teae-incidence", "teae", height=560)
     st.markdown("\n".join(f"- {note}" for note in summary.notes))
 elif view == "By SOC and PT":
-    st.caption("MedDRA terms when a licensed coder entered them, else the verbatim term (§9.6).")
+    st.caption("MedDRA terms when a licensed coder entered them, else the verbatim term.")
     if not len(summary.by_term):
         st.info("No treatment-emergent adverse event.")
     else:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from records.visits import calendar
-from ui import bundles, navigation, session, signing
+from ui import bundles, picks, session, signing
 from ui.capture import subject_panels
 from ui.resources import workbench
 from ui.selection import current_subject
@@ -65,9 +65,13 @@ with visits_tab:
             for r in rows
         ]
     )
-    st.dataframe(table, hide_index=True, key="calendar_table")
+    st.caption("Pick a row to open the visit.")
+    picked = picks.picked_row(
+        st.dataframe(table, hide_index=True, key="calendar_table", **picks.ROW_PICK)
+    )
+    if picked is not None:
+        picks.open_visit(subject.id, rows[picked].visit_id)
     labels = {f"{names[r.visit_id]} · {r.visit_name}": r.visit_id for r in rows}
     choice = st.selectbox("Open visit", list(labels), index=None, key="open_visit_choice")
     if st.button("Open visit", key="open_visit", disabled=choice is None):
-        st.session_state["visit_id"] = labels[choice]
-        st.switch_page(navigation.link("visit.py"))
+        picks.open_visit(subject.id, labels[choice])

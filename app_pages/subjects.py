@@ -9,8 +9,8 @@ import streamlit as st
 from records.errors import PermissionDenied, ValidationFailed
 from records.permissions import allowed
 from records.sites import next_screening_number, site_codes
-from records.subjects import screen_subject, subject_frame
-from ui import navigation, session
+from records.subjects import screen_subject, subject_frame, subject_table
+from ui import cache, navigation, picks, session
 from ui.forms import field_errors, show_errors, summary
 from ui.resources import workbench
 
@@ -22,7 +22,13 @@ frame = subject_frame(wb)
 if frame.empty:
     st.info("No subject has been screened yet.")
 else:
-    st.dataframe(frame.drop(columns=["id"]), hide_index=True, key="subjects_table")
+    shown = subject_table(wb, frame, cache.next_visit_of(cache.key(wb)))
+    st.caption("Pick a row to open the subject.")
+    picked = picks.picked_row(
+        st.dataframe(shown, hide_index=True, key="subjects_table", **picks.ROW_PICK)
+    )
+    if picked is not None:
+        picks.open_subject(int(frame["id"].iloc[picked]))
     choice = st.selectbox(
         "Open subject",
         frame["screening_number"].tolist(),
@@ -31,10 +37,7 @@ else:
         key="open_subject_choice",
     )
     if st.button("Open subject", key="open_subject", disabled=choice is None):
-        st.session_state["subject_id"] = int(
-            frame.loc[frame["screening_number"] == choice, "id"].iloc[0]
-        )
-        st.switch_page(navigation.link("subject.py"))
+        picks.open_subject(int(frame.loc[frame["screening_number"] == choice, "id"].iloc[0]))
 
 if allowed(actor.role, "enrol"):
     st.subheader("Screen a new subject")

@@ -3,9 +3,10 @@ unlock."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from records import auth
+from records import auth, words
 from records.errors import NotFound, PermissionDenied, ValidationFailed
 from records.sites import member_sites, set_sites
 from ui import session
@@ -17,7 +18,19 @@ wb = workbench()
 st.title("Users")
 frame = auth.user_frame(wb.engine)
 frame["sites"] = [", ".join(member_sites(wb.engine, int(i))) for i in frame["id"]]
-st.dataframe(frame, hide_index=True, key="users_table")
+shown = pd.DataFrame(
+    {
+        "Username": frame["username"],
+        "Full name": frame["full_name"],
+        "Role": frame["role"].map(words.role),
+        "Active": frame["active"],
+        "Last sign-in (UTC)": frame["last_login_at"],
+        "Locked until (UTC)": frame["locked_until"],
+        "Must change password": frame["must_change_password"],
+        "Sites": frame["sites"],
+    }
+)
+st.dataframe(shown, hide_index=True, key="users_table")
 
 st.subheader("New account")
 errors = field_errors("new_user")
@@ -27,7 +40,7 @@ with st.form("new_user_form", enter_to_submit=False):
     show_errors(errors, "username")
     st.text_input("Full name", key="nu_full_name")
     show_errors(errors, "full_name")
-    st.selectbox("Role", auth.ROLES, key="nu_role")
+    st.selectbox("Role", auth.ROLES, key="nu_role", format_func=words.role)
     st.text_input("Initial password", type="password", key="nu_password")
     show_errors(errors, "password")
     created = st.form_submit_button("Create account", type="primary")
@@ -54,7 +67,7 @@ st.subheader("Change role or deactivate")
 names = dict(zip(frame["username"], frame["id"], strict=True))
 with st.form("role_form", enter_to_submit=False):
     who = st.selectbox("Account", list(names), index=None, key="rc_user")
-    role = st.selectbox("Role", auth.ROLES, key="rc_role")
+    role = st.selectbox("Role", auth.ROLES, key="rc_role", format_func=words.role)
     active = st.checkbox("Active", value=True, key="rc_active")
     reason = st.text_input("Reason", key="rc_reason")
     changed = st.form_submit_button("Apply")

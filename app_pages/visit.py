@@ -7,10 +7,11 @@ import dataclasses
 import pandas as pd
 import streamlit as st
 
+from records.completeness import item_labels
 from records.holds import hold_state
 from records.permissions import allowed
 from records.queries import list_queries
-from ui import navigation, review, session, signing
+from ui import navigation, picks, review, session, signing
 from ui.capture import forms, visit_date
 from ui.capture.target import Target
 from ui.resources import workbench
@@ -44,6 +45,7 @@ with st.expander("Visit signature", expanded=True, icon=":material/signature:"):
     signing.panel(wb, actor, subject.id, row.visit_id)
 
 st.subheader("Forms")
+st.caption("Pick a row to open its form.")
 codes = forms.capturable(wb, wb.study.visit(row.visit_code).forms)
 states = {code: row.forms.get(code, "not_started").replace("_", " ") for code in codes}
 marks = review.markers(list_queries(wb, subject_id=subject.id, visit_id=row.visit_id))
@@ -53,13 +55,19 @@ table = pd.DataFrame(
             "Form": wb.study.form(c).name,
             "Code": c,
             "State": states[c],
-            "Missing": ", ".join(row.missing.get(c, ())),
+            "Missing": ", ".join(item_labels(wb.study, c, row.missing.get(c, ()))),
             "Queries": marks.get(c, ""),
         }
         for c in codes
     ]
 )
-st.dataframe(table, hide_index=True, key="visit_forms")
+picked = st.dataframe(
+    table,
+    hide_index=True,
+    key=f"visit_forms_{row.visit_id}",  # a selection per visit: never carried to another
+    **picks.ROW_PICK,
+)
+forms.pick_from_table(picked, codes)
 if st.session_state.get(forms.SELECTED) not in codes:
     st.session_state[forms.SELECTED] = codes[0]
 choice = st.selectbox(
@@ -73,7 +81,7 @@ st.caption(f"Form state: {states[choice]}")
 if row.missing.get(choice):
     st.warning(
         "Stored as complete but required items are missing, so it does not count as done: "
-        + ", ".join(row.missing[choice])
+        + ", ".join(item_labels(wb.study, choice, row.missing[choice]))
     )
 if marks.get(choice):
     st.warning(f"Open queries on this form: {marks[choice]} (see below)")

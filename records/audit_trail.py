@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -11,6 +12,7 @@ from sqlalchemy import Engine, select
 from models import Actor, AuditEvent, Subject
 from models.audit_chain import ChainReport, as_text, verify
 from models.base import ClinicalRecord
+from records import words
 from records.permissions import require
 
 COLUMNS = (
@@ -191,3 +193,38 @@ def current_state(engine: Engine) -> State:
                 values = {k: as_text(v) for k, v in row.items() if k not in skip}
                 state[(table.name, row["id"])] = {k: v for k, v in values.items() if v is not None}
     return state
+
+
+def readable(frame: pd.DataFrame, form_name: Callable[[str], str]) -> pd.DataFrame:
+    """`audit_frame` for people: labelled columns, and tables, fields, roles and actions in
+    words (#14). The stored codes stay in `audit_frame` and the CSV download."""
+    record = [
+        f"{words.entity(e)} {int(i)}" if pd.notna(i) else words.entity(e)
+        for e, i in zip(frame["entity"], frame["record_id"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "Audit row": frame["id"],
+            "Time (UTC)": frame["ts_utc"],
+            "User": frame["username"],
+            "Name": frame["user_name"],
+            "Role": _in_words(frame["user_role"], words.role),
+            "Action": _in_words(frame["action"], words.audit_action),
+            "Record": record,
+            "Subject": frame["screening_number"],
+            "Form": _in_words(frame["form"], form_name),
+            "Field": _in_words(frame["field"], words.field),
+            "Old value": frame["old_value"],
+            "New value": frame["new_value"],
+            "Reason for change": frame["reason"],
+            "Entered through": _in_words(frame["origin"], lambda o: ORIGINS.get(o, o)),
+        }
+    )
+
+
+ORIGINS = {"ui": "workbench", "cli": "command line", "system": "system"}
+
+
+def _in_words(codes: pd.Series, say: Callable[[str], str]) -> pd.Series:
+    """Each code in words; a missing one (None, NaN, empty) stays blank."""
+    return codes.map(lambda c: say(c) if isinstance(c, str) and c else "")

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from models import Assessment, AssessmentItem
+from records import words
 from records.instruments import ItemSpec, item_specs
 from study.schema import StudyDefinition
 
@@ -61,3 +62,12 @@ def incomplete_forms(
 
 def _blank(value: str | None) -> bool:
     return value is None or not str(value).strip()
+
+
+def item_labels(study: StudyDefinition, form_code: str, codes: tuple[str, ...]) -> tuple[str, ...]:
+    """Item codes as the form labels them (for people: the visit page names missing items)."""
+    try:
+        labels = {s.code: s.label for s in item_specs(study, form_code)}
+    except KeyError:
+        labels = {}
+    return tuple(labels.get(c, words.humanise(c)) for c in codes)

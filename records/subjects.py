@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -13,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from models import Actor, Subject, Visit
 from models.db import read_session
 from models.subjects import SUBJECT_STATUSES
-from records import fields
+from records import fields, words
 from records.context import Workbench
 from records.errors import ConflictError, NotFound, ValidationFailed
 from records.permissions import require
@@ -257,6 +258,24 @@ def subject_frame(wb: Workbench) -> pd.DataFrame:
     )
     with wb.engine.connect() as conn:
         return pd.read_sql(query, conn)
+
+
+def subject_table(
+    wb: Workbench, frame: pd.DataFrame, next_visit: Mapping[int, str]
+) -> pd.DataFrame:
+    """`subject_frame` for people: labelled columns, sex and status decoded, and each
+    subject's next visit with its window (blank when none is to come)."""
+    return pd.DataFrame(
+        {
+            "Screening number": frame["screening_number"],
+            "Sex": frame["sex"].map(lambda c: wb.study.decode("SEX", c) or c),
+            "Birth year": frame["birth_year"],
+            "Consent": frame["consent_date"],
+            "Status": frame["status"].map(words.subject_status),
+            "Day 1 (dose)": frame["dose_date"],
+            "Next visit": [next_visit.get(int(i), "") for i in frame["id"]],
+        }
+    )
 
 
 def counts_by_status(wb: Workbench) -> dict[str, int]:

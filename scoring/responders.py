@@ -11,7 +11,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Final
 
-from scoring import bilag, pga
+from scoring import bilag, pga, words
 from scoring.decimals import Number
 from scoring.errors import ScoringInputError
 from scoring.remission import doris, lldas
@@ -57,7 +57,7 @@ def _sledai_reduction(baseline: int | None, visit: int | None, k: int) -> _Input
     """SRI criterion 1: baseline − visit ≥ k (spec §3.1–3.2)."""
     start, end, missing = _totals(baseline, visit)
     if start is None or end is None:
-        return Component("sledai", None, f"SLEDAI: {', '.join(missing)} missing"), missing
+        return Component("sledai", None, f"{words.inputs(missing)} missing"), missing
     met = start - end >= k
     reason = f"SLEDAI {start} → {end}: reduction {start - end} {'≥' if met else '<'} {k}"
     if start < k:
@@ -69,7 +69,7 @@ def _sledai_not_worse(baseline: int | None, visit: int | None) -> _Inputs:
     """BICLA criterion 3: visit SLEDAI ≤ baseline (spec §4.1)."""
     start, end, missing = _totals(baseline, visit)
     if start is None or end is None:
-        return Component("sledai", None, f"SLEDAI: {', '.join(missing)} missing"), missing
+        return Component("sledai", None, f"{words.inputs(missing)} missing"), missing
     met = end <= start
     reason = f"SLEDAI {start} → {end}: {'no worsening' if met else 'worse than baseline'}"
     return Component("sledai", met, reason), missing
@@ -92,7 +92,8 @@ def _no_bilag_worsening(
     after, after_missing = _grades(visit, "visit_bilag")
     missing = [m for m in (before_missing, after_missing) if m]
     if missing:
-        return Component("bilag", None, f"BILAG: {'; '.join(missing)} missing"), missing, None
+        text = f"{'; '.join(words.input_name(m) for m in missing)} missing"
+        return Component("bilag", None, text), missing, None
     new = bilag.new_grades(before, after)
     met = not new.new_a and len(new.new_b) <= 1
     shown = f"new A: {', '.join(new.new_a) or 'none'}; new B: {', '.join(new.new_b) or 'none'}"
@@ -106,7 +107,7 @@ def _no_pga_worsening(baseline: Number | None, visit: Number | None) -> tuple[Co
     end = pga.parse_optional(visit, "visit_pga")
     missing = [n for n, v in (("baseline_pga", start), ("visit_pga", end)) if v is None]
     if start is None or end is None:
-        return Component("pga", None, f"PGA: {', '.join(missing)} missing"), missing
+        return Component("pga", None, f"{words.inputs(missing)} missing"), missing
     moved = pga.change(start, end)
     return Component("pga", not moved.worsened, moved.reasons[0]), missing
 
@@ -168,7 +169,8 @@ def _bilag_improvement(
         return gate, Component("bilag_improvement", None, "needs a baseline A or B domain")
     gate = Component("bilag_baseline", True, f"baseline A/B domains: {', '.join(active)}")
     if any(d not in after for d in active):
-        return gate, Component("bilag_improvement", None, f"BILAG: {after_missing} missing")
+        text = f"{words.input_name(after_missing)} missing"
+        return gate, Component("bilag_improvement", None, text)
     stuck = tuple(f"{d} {before[d]} → {after[d]}" for d in active if after[d] <= before[d])
     reason = f"not improved: {'; '.join(stuck)}" if stuck else "every baseline A/B domain improved"
     return gate, Component("bilag_improvement", not stuck, f"BILAG {reason}")

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from scoring import words
 from scoring.errors import ScoringInputError
 
 
@@ -144,7 +145,8 @@ def rule_components(
             if record
             else ("fired, non-responder" if fired else "not fired")
         )
-        found.append(Component(f"rule:{name}", not fired, f"rule {name} ({text}): {verdict}"))
+        reason = f"{words.rule(name)} ({text}): {verdict}"
+        found.append(Component(f"rule:{name}", not fired, reason))
     return tuple(found)
 
 
@@ -169,10 +171,10 @@ def decide(
     responder: bool | None
     if failed:
         responder, decided_by = False, failed
-        summary = f"{index}: {outcome[1]} ({', '.join(failed)})"
+        summary = f"{index}: {outcome[1]} ({words.criteria(failed)})"
     elif unknown:
         responder, decided_by = None, unknown
-        summary = f"{index}: not evaluable ({', '.join(unknown)})"
+        summary = f"{index}: not evaluable ({words.criteria(unknown)})"
     else:
         responder, decided_by = True, tuple(c.name for c in parts)
         summary = f"{index}: {outcome[0]} (all criteria met)"

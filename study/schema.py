@@ -222,6 +222,12 @@ class StudyDefinition:
                 return f
         raise KeyError(f"unknown form {code!r}; known: {', '.join(f.code for f in self.forms)}")
 
+    def form_name(self, code: str) -> str:
+        """The form's name for people; a code this definition does not know stays as it is
+        (an audit row may name a form of an earlier definition)."""
+        known = next((f for f in self.forms if f.code == code), None)
+        return known.name if known else code
+
     def lab_tests_of(self, panel: str) -> tuple[LabTestDef, ...]:
         """The tests of one panel, in definition order."""
         return tuple(t for t in self.lab_tests if t.panel == panel)

@@ -41,6 +41,7 @@ from records.outcomes.per_subject import CHUNK, MEMO, OutcomeMemo, restricted
 from records.outcomes.responses import ResponseTable
 from records.outcomes.snapshot import Outcomes
 from records.outcomes.timeline import SubjectTimeline
+from records.outcomes.worklist import next_visits, worklist
 from records.subjects import counts_by_status
 from scoring.verdict import ResponseResult
 from ui.downloads import ChartSpecs, prepare
@@ -160,6 +161,19 @@ def _dashboard(k: Key) -> Dashboard:
 def dashboard_table(k: Key, name: str) -> Table:
     """One dashboard table: funnel, compliance, grid, outstanding, lags or lag_summary."""
     return _shown(getattr(_dashboard(k), name))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def worklist_frame(k: Key) -> pd.DataFrame:
+    """The worklist (`records.outcomes.worklist`) at this key; shared, never modified."""
+    o = _outcomes(k)
+    return worklist(o.measures, o.data, o.study, o.data.today)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def next_visit_of(k: Key) -> MappingProxyType[int, str]:
+    """Subject id → its next visit and window, for the subject list."""
+    return MappingProxyType(next_visits(_outcomes(k).measures))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

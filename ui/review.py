@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from models import Actor
-from records import queries
+from records import queries, words
 from records.context import Workbench
 from records.errors import RecordsError
 from records.holds import hold_state
@@ -47,18 +47,29 @@ def _act(wb: Workbench, actor: Actor, qid: int, action: str, text: str | None) -
     except RecordsError as err:
         st.error(str(err))
         return
-    st.success(f"Query {qid}: {action} saved.")
+    st.success(f"Query {qid}: {words.query_action(action)} saved.")
     st.rerun()
+
+
+def query_target(wb: Workbench, q: queries.QueryRead) -> str:
+    """What a query is on, in words: a field of a record, a record, or a form."""
+    form = wb.study.form_name(q.form_code) if q.form_code else ""
+    if q.field:
+        return f"{words.field(q.field)} ({words.entity(q.entity)})"
+    return words.entity(q.entity) if q.entity else f"form {form}"
 
 
 def thread(wb: Workbench, actor: Actor, q: queries.QueryRead, key: str) -> None:
     """One query: its state, target, thread and the actions the role may take now."""
-    target = f"{q.entity}.{q.field}" if q.field else (q.entity or f"form {q.form_code}")
-    origin = f"automatic ({q.check_code})" if q.origin == "auto" else "manual"
+    target = query_target(wb, q)
+    origin = f"automatic: {words.check(q.check_code)}" if q.origin == "auto" else "manual"
     with st.container(border=True):
         st.markdown(f"**Query {q.id}** · {q.status} · {origin} · on {target} · {q.age_days} d old")
         for m in q.thread:
-            st.caption(f"{m.at:%Y-%m-%d %H:%M} UTC · {m.user_name} ({m.user_role}) · {m.action}")
+            st.caption(
+                f"{m.at:%Y-%m-%d %H:%M} UTC · {m.user_name} ({words.role(m.user_role)}) · "
+                f"{words.query_action(m.action)}"
+            )
             st.text(m.text)
         allowed = [
             a
@@ -67,7 +78,9 @@ def thread(wb: Workbench, actor: Actor, q: queries.QueryRead, key: str) -> None:
         ]
         if not allowed:
             return
-        action = st.selectbox("Action", allowed, key=f"{key}_action_{q.id}")
+        action = st.selectbox(
+            "Action", allowed, key=f"{key}_action_{q.id}", format_func=words.query_action
+        )
         text = st.text_area("Text", key=f"{key}_text_{q.id}", max_chars=2000)
         if st.button("Save", key=f"{key}_save_{q.id}"):
             _act(wb, actor, q.id, action, text or None)

@@ -10,22 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 
+from records import words
 from scoring import bilag_items, sledai_items
 from study.schema import StudyDefinition
 
 Pairs = tuple[tuple[str, str], ...]
 
 APPLICATION: dict[str, Pairs] = {
-    "SUBJECT_STATUS": (
-        ("screening", "Screening"),
-        ("screen_failure", "Screen failure"),
-        ("enrolled", "Enrolled"),
-        ("dosed", "Dosed"),
-        ("completed", "Completed"),
-        ("early_termination", "Early termination"),
-        ("lost_to_follow_up", "Lost to follow-up"),
-        ("died", "Died"),
-    ),
+    "SUBJECT_STATUS": tuple(words.SUBJECT_STATUSES.items()),
     "VISIT_STATUS": (("planned", "Planned"), ("done", "Done"), ("missed", "Missed")),
     "FORM_STATE": (
         ("complete", "Complete"),
@@ -44,12 +36,7 @@ APPLICATION: dict[str, Pairs] = {
         ("MISSED VISIT", "Planned visit missed"),
         ("ELIGIBILITY", "Eligibility criterion not met, subject enrolled"),
     ),
-    "AUDIT_ACTION": (
-        ("create", "Record created"),
-        ("update", "Value changed"),
-        ("delete", "Record deleted"),
-        ("export", "Data exported"),
-    ),
+    "AUDIT_ACTION": tuple(words.AUDIT_ACTIONS.items()),
 }
 
 _INSTRUMENT_CODELISTS = {

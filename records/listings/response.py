@@ -102,8 +102,8 @@ def _outcomes(src: ListingSource) -> Outcomes:
     )
 
 
-NOT_FIRED = re.compile(r"^rule (\w+) \(.*\): not fired$")
-FIRED = re.compile(r"^rule \w+ \(.*\): fired")
+NOT_FIRED = re.compile(r"^([\w-]+) rule \(.*\): not fired$")  # scoring.verdict.rule_components
+FIRED = re.compile(r"^[\w-]+ rule \(.*\): fired")
 SAME_AS = "SRI-4"
 
 

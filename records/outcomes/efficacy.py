@@ -13,7 +13,7 @@ import pandas as pd
 from records.outcomes.catalogue import MEASURE_BY_KEY, n_pct
 from records.outcomes.measures import BILAG_GRADE_COLUMNS
 from records.outcomes.responses import ResponseTable
-from scoring import bilag
+from scoring import bilag, words
 from study.schema import StudyDefinition
 
 STATS = ("n", "mean", "sd", "median", "min", "max")
@@ -121,6 +121,7 @@ def sri_endpoint(
     for row in rows[rows[index] == "non-responder"].itertuples(index=False):
         result = table.explain(int(row.subject_id), int(row.visit_id), index)
         if result is not None:
-            failed.append((row.subject, ", ".join(result.decided_by), "; ".join(result.reasons)))
+            decided = words.criteria(result.decided_by)
+            failed.append((row.subject, decided, "; ".join(result.reasons)))
     reasons = pd.DataFrame(failed, columns=["subject", "decided by", "reasons"])
     return EndpointSummary(visit, n, counts, reasons)

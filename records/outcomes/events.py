@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from records import words
 from records.cells import missing
 from records.outcomes.source import ClinicalData
 from records.outcomes.steroids import rescue_triggers
@@ -76,7 +77,8 @@ def _withdrawal_triggers(data: ClinicalData) -> dict[int, Trigger]:
         if row.status in WITHDRAWN:
             when = row.status_date if not missing(row.status_date) else data.today
             reason = "" if missing(row.status_reason) else f" ({row.status_reason})"
-            record = f"subject status {row.status} on {when.isoformat()}{reason}"
+            status = words.subject_status(row.status).lower()
+            record = f"subject status {status} on {when.isoformat()}{reason}"
             found[int(row.subject_id)] = Trigger("withdrawal", when, record)
     return found
 

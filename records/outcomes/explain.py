@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from records.outcomes.responses import ResponseTable
+from scoring import words
 from scoring.verdict import ResponseResult
 
 STATUS = {True: "met", False: "failed", None: "not evaluable"}
@@ -16,13 +17,15 @@ STATUS = {True: "met", False: "failed", None: "not evaluable"}
 
 
 def components_frame(result: ResponseResult) -> pd.DataFrame:
-    """A result's criteria as rows: criterion, met / failed / not evaluable, and why."""
-    rows = [(c.name, STATUS[c.met], c.reason) for c in result.components]
+    """A result's criteria as rows for people: criterion (in words), met / failed / not
+    evaluable, and why."""
+    rows = [(words.criterion(c.name), STATUS[c.met], c.reason) for c in result.components]
     return pd.DataFrame(rows, columns=["criterion", "status", "reason"])
 
 
 def components_text(result: ResponseResult) -> str:
-    """The criteria on one line: `criterion: met / failed / not evaluable`, `; `-separated."""
+    """The criteria on one line: `criterion: met / failed / not evaluable`, `; `-separated,
+    by their identifiers (the listings' components column, matched on by reviewers' tools)."""
     return "; ".join(f"{c.name}: {STATUS[c.met]}" for c in result.components)
 
 

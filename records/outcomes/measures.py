@@ -161,7 +161,8 @@ def _lab_values(data: ClinicalData, frame: pd.DataFrame, study: StudyDefinition)
 
 
 def _schedule(frame: pd.DataFrame, study: StudyDefinition, today: Any) -> pd.DataFrame:
-    """Target day and date, window end, calendar status and study day of every visit."""
+    """Target day and date, window start and end, calendar status and study day of every
+    visit."""
     screening = study.protocol.screening_days_before
     out = []
     for row in frame.itertuples(index=False):
@@ -172,8 +173,15 @@ def _schedule(frame: pd.DataFrame, study: StudyDefinition, today: Any) -> pd.Dat
         status = calendar_status(row, end, start, today, left)
         done = not missing(row.actual_date)
         day = study_day(row.actual_date, dose) if done and dose else None
-        out.append((vdef.target_day, target, end, status, day))
-    columns = ["target_day", "target_date", "window_end", "calendar_status", "study_day"]
+        out.append((vdef.target_day, target, start, end, status, day))
+    columns = [
+        "target_day",
+        "target_date",
+        "window_start",
+        "window_end",
+        "calendar_status",
+        "study_day",
+    ]
     return pd.DataFrame(out, columns=columns, index=frame.index)
 
 

@@ -125,7 +125,7 @@ def test_review_journey(tmp_path: Path, start_server, browser: Browser):
         key(site, "PGA__reason").locator("input").press("Tab")
         wait_idle(site)
         _click(site, "PGA__confirm")
-        expect(site.get_by_text("answer_correction").first).to_be_visible(timeout=WAIT)
+        expect(site.get_by_text("answer by correcting the value").first).to_be_visible(timeout=WAIT)
         screenshot(site, "review-02-corrected")
         assert list_queries(wb)[0].status == "answered"
         assert [r.state for r in sdv_rows(wb)] == ["dropped"]

@@ -262,9 +262,9 @@ def test_each_reason_is_said_once(tables):
 
 def test_a_fired_rule_is_said_on_every_index_it_decides():
     """A reviewer reading SRI-6 alone must see why it failed: fired rules are never folded."""
-    fired = "rule rescue_therapy (rescue or prohibited therapy started after day 1): fired, " \
+    fired = "rescue-therapy rule (rescue or prohibited therapy started after day 1): fired, " \
         "non-responder: medication #12 rituximab"  # fmt: skip
-    quiet = "rule withdrawal (withdrawal, lost to follow-up or death on or before the visit): " \
+    quiet = "withdrawal rule (withdrawal, lost to follow-up or death on or before the visit): " \
         "not fired"  # fmt: skip
     shared = f"SLEDAI-2K fall 6 (needs ≥ 4): met; {fired}; {quiet}"
     frame = pd.DataFrame([

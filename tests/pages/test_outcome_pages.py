@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -11,62 +10,19 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from charts.swimmer import LANE_PX
-from demo import build_demo
 from demo.events import INVESTIGATOR
-from models.db import make_engine, upgrade
-from records import auth
 from records.adverse_events import save_adverse_event
-from records.context import Workbench
 from records.outcomes import dashboard, efficacy, safety, timeline
 from records.outcomes.explain import status_grid
 from records.outcomes.per_subject import MEMO
-from records.outcomes.snapshot import Outcomes, build_outcomes
-from study import load_study
-from tests.pages.conftest import ENTRY, PASSWORD
+from tests.pages.conftest import demo_app
 
 PAGES = Path(__file__).resolve().parents[2] / "app_pages"
 OUTCOME_PAGES = ("home.py", "timeline.py", "responses.py", "efficacy.py", "safety.py")
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The 10-subject demo study and one account per role, built once for the module."""
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    build_demo(Workbench(engine, load_study()), subjects=10, seed=1)
-    admin = auth.create_first_admin(
-        engine, {"username": "admin", "full_name": "Ada Admin", "password": PASSWORD}
-    )
-    for role in ("investigator", "monitor"):
-        values = {"username": role, "full_name": role.title(), "role": role, "password": PASSWORD}
-        auth.create_user(engine, auth.actor_for(admin), values)
-    engine.dispose()
-    return path
-
-
-@pytest.fixture
-def demo(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workbench:
-    """A private copy of the demo database for one test, as the app's database."""
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_db, path)
-    url = f"sqlite:///{path}"
-    monkeypatch.setenv("WORKBENCH_DB_URL", url)
-    return Workbench(make_engine(url), load_study())
-
-
-@pytest.fixture
-def expected(demo: Workbench) -> Outcomes:
-    """The same outcomes computed directly through records/scoring, for comparison."""
-    return build_outcomes(demo)
-
-
 def _open(page: str, role: str = "investigator") -> AppTest:
-    at = AppTest.from_file(ENTRY, default_timeout=60)
-    at.run()
-    at.text_input(key="login_username").input(role)
-    at.text_input(key="login_password").input(PASSWORD)
-    at.button[0].click().run()
+    at = demo_app(role)
     at.switch_page(str(PAGES / page)).run()
     assert not at.exception, at.exception
     return at

@@ -85,7 +85,7 @@ def _as(user: auth.UserRead, page: str = "subjects.py") -> AppTest:
 
 
 def _listed(at: AppTest) -> list[str]:
-    return list(at.dataframe[0].value["screening_number"])
+    return list(at.dataframe[0].value["Screening number"])
 
 
 def test_site_staff_list_only_their_site_and_get_no_choice(two_sites):
@@ -143,7 +143,7 @@ def test_the_audit_trail_and_the_lock_checklist_hold_to_the_sites(two_sites):
     set_sites(wb, boss, dee.id, ["001"], "site 001 monitor")
     engine.dispose()
     audit = _as(dee, "audit.py")
-    numbers = set(audit.dataframe[0].value["screening_number"].dropna())
+    numbers = set(audit.dataframe[0].value["Subject"].dropna())
     assert numbers == {"001-001"}, numbers
     checklist = " ".join(t.value for t in _as(dee, "database_lock.py").text)
     assert "002-001" not in checklist and "001-001" in checklist

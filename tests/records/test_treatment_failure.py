@@ -59,7 +59,7 @@ def test_a_taper_from_the_entry_dose_is_not_a_treatment_failure(wb, responder):
     trial.steroid(sid, 10, "2025-04-01")
     rows = _rows(wb, "020-001", "V7")
     assert rows.loc["SRI-4", "result"] == "Y"
-    assert re.search(r"rules not fired: [^;]*steroid_above_baseline", rows.loc["SRI-4", "reasons"])
+    assert re.search(r"rules not fired: [^;]*steroid-increase", rows.loc["SRI-4", "reasons"])
     assert "rule:steroid_ceiling" not in rows.loc["SRI-4", "components"]
 
 
@@ -144,7 +144,7 @@ def test_withdrawal_ends_lldas_doris_and_the_renal_response_with_the_reason(wb, 
     assert rows.loc["DORIS", "verdict"] == "not in remission"
     assert rows.loc["KDIGO", "verdict"] == "no response"
     for index in ("LLDAS", "DORIS", "KDIGO"):
-        assert "early_termination on 2025-03-22 (withdrew consent)" in rows.loc[index, "reasons"]
+        assert "early termination on 2025-03-22 (withdrew consent)" in rows.loc[index, "reasons"]
     statuses = {r.visit_code: r.status for r in calendar(wb, sid, today=TODAY)}
     assert [statuses[f"V{n}"] for n in range(6, 12)] == ["not_expected"] * 6
     assert statuses["V2"] == "overdue"  # its window closed before the withdrawal

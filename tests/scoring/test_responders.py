@@ -129,7 +129,7 @@ class TestSriMissing:
         assert result.decided_by == ("pga",)
         assert result.missing == ("visit_pga",)
         assert result.pga_change is None
-        assert result.reasons[0] == "SRI-4: not evaluable (pga)"
+        assert result.reasons[0] == "SRI-4: not evaluable (PGA)"
 
     def test_missing_everything(self) -> None:
         result = responders.sri(

@@ -39,7 +39,7 @@ def _pga_first(wb: Workbench, target: Target) -> bool:
         return True
     st.info(
         "Record the physician global assessment first: it is asked before the SLEDAI-2K "
-        "descriptors and totals are shown (spec/scoring.md §5).",
+        "descriptors and totals are shown, so that it is judged independently of them.",
         icon=":material/info:",
     )
     st.button("Open the PGA form", key="open_pga", on_click=_choose, args=(codes[0],))
@@ -48,6 +48,20 @@ def _pga_first(wb: Workbench, target: Target) -> bool:
 
 def _choose(code: str) -> None:
     st.session_state[SELECTED] = code
+
+
+_PICKED = "_visit_form_picked"
+"""The forms-table selection already applied (a selection stays until another row is
+picked, so it is applied once and the form chooser stays free to change)."""
+
+
+def pick_from_table(state: object, codes: list[str]) -> None:
+    """Open the form of the row just picked in the visit's forms table (one click)."""
+    rows = list(state.selection.get("rows", [])) if state else []  # type: ignore[attr-defined]
+    picked = (tuple(codes), tuple(rows))
+    if rows and picked != st.session_state.get(_PICKED):
+        st.session_state[SELECTED] = codes[rows[0]]
+    st.session_state[_PICKED] = picked
 
 
 def _view(wb: Workbench, target: Target, code: str) -> assessment.View | None:

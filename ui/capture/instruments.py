@@ -115,7 +115,7 @@ def _domain(
         on_click=_zero_unanswered,
         args=(form_id, [c for c in codes if c in bilag.ORDINAL_ITEMS]),
         disabled=disabled,
-        help="Every BILAG-2004 item is coded (spec §2.7): a form of grades alone is incomplete.",
+        help="Every BILAG-2004 item is coded: a form of grades alone is incomplete.",
     )
     for start in range(0, len(codes), 2):
         for column, code in zip(st.columns(2), codes[start : start + 2], strict=False):
@@ -151,7 +151,7 @@ def _zero_unanswered(form_id: str, codes: list[str]) -> None:
 
 
 def _grades(form_id: str, specs: Mapping[str, ItemSpec], labels: widgets.Labels, off: bool):
-    st.markdown("**Domain grades** (entered by the investigator, spec §2.7)")
+    st.markdown("**Domain grades** (entered by the investigator)")
     columns = st.columns(3)
     for n, domain in enumerate(bilag.DOMAINS):
         code = bilag.GRADE_CODES[domain]

@@ -26,8 +26,7 @@ FIELDS = (
         "Corticosteroid",
         "flag",
         section="Medication",
-        help="Converted to a prednisone-equivalent dose (spec/scoring.md §6.1); also recognised "
-        "from the drug",
+        help="Converted to a prednisone-equivalent dose; also recognised from the drug",
     ),
     Field("dose", "Dose per administration", "number", section="Dose"),
     Field("dose_unit", "Unit (mg for corticosteroids)", section="Dose"),
