@@ -28,7 +28,7 @@ from records.signatures import sign
 from records.subjects import screen_subject
 from records.visits import calendar, record_visit_date
 from study import load_study
-from tests.e2e.conftest import choose, key, screenshot, sign_in, wait_idle
+from tests.e2e.conftest import choose, in_form, key, rerun, screenshot, sign_in, wait_idle
 
 PASSWORD = "a long enough password"
 WAIT = 30_000
@@ -91,8 +91,8 @@ def _open_pga(page: Page) -> None:
 
 
 def _click(page: Page, name: str) -> None:
-    key(page, name).locator("button").click()
-    wait_idle(page)
+    with rerun(page):  # wait for the run the click starts, not only for an idle app
+        key(page, name).locator("button").click()
 
 
 @pytest.mark.e2e
@@ -118,12 +118,12 @@ def test_review_journey(tmp_path: Path, start_server, browser: Browser):
         expect(site.get_by_text("Open queries on this form: 1 open")).to_be_visible(timeout=WAIT)
         box = key(site, "PGA__PGA").locator("input")
         box.fill("1.5")
-        box.press("Tab")
-        wait_idle(site)
+        with rerun(site, starts_run=not in_form(box)):
+            box.press("Tab")
         _click(site, "PGA__save")
         key(site, "PGA__reason").locator("input").fill("Transcription error, see query")
-        key(site, "PGA__reason").locator("input").press("Tab")
-        wait_idle(site)
+        with rerun(site, starts_run=not in_form(key(site, "PGA__reason").locator("input"))):
+            key(site, "PGA__reason").locator("input").press("Tab")
         _click(site, "PGA__confirm")
         expect(site.get_by_text("answer by correcting the value").first).to_be_visible(timeout=WAIT)
         screenshot(site, "review-02-corrected")
@@ -149,8 +149,8 @@ def test_review_journey(tmp_path: Path, start_server, browser: Browser):
         pages.append(manager)
         _nav(manager, "Database lock")
         key(manager, "lock_reason").locator("input").fill("Interim analysis")
-        key(manager, "lock_reason").locator("input").press("Tab")
-        wait_idle(manager)
+        with rerun(manager, starts_run=not in_form(key(manager, "lock_reason").locator("input"))):
+            key(manager, "lock_reason").locator("input").press("Tab")
         expect(key(manager, "lock_db").locator("button")).to_be_disabled()  # not signed yet
         _click(manager, "freeze_db")
         screenshot(manager, "review-04-frozen")
@@ -163,8 +163,8 @@ def test_review_journey(tmp_path: Path, start_server, browser: Browser):
         _pi_signs_the_casebook(wb, scr)
         _nav(manager, "Database lock")
         key(manager, "lock_reason").locator("input").fill("Final analysis")
-        key(manager, "lock_reason").locator("input").press("Tab")
-        wait_idle(manager)
+        with rerun(manager, starts_run=not in_form(key(manager, "lock_reason").locator("input"))):
+            key(manager, "lock_reason").locator("input").press("Tab")
         _click(manager, "lock_db")
         expect(manager.get_by_text("Unlock the database")).to_be_visible(timeout=WAIT)
         screenshot(manager, "review-06-locked")

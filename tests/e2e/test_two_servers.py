@@ -30,7 +30,7 @@ from records.context import Workbench
 from records.subjects import screen_subject
 from records.visits import calendar, record_visit_date
 from study import load_study
-from tests.e2e.conftest import Server, choose, key, screenshot, sign_in, wait_idle
+from tests.e2e.conftest import Server, choose, in_form, key, rerun, screenshot, sign_in, wait_idle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgresql_only]
 
@@ -88,8 +88,8 @@ def _pga_box(page: Page) -> Locator:
 
 
 def _click(page: Page, name: str) -> None:
-    key(page, name).locator("button").click()
-    wait_idle(page)
+    with rerun(page):  # wait for the run the click starts, not only for an idle app
+        key(page, name).locator("button").click()
 
 
 def _edit_and_confirm(page: Page, value: str, reason: str, *, warned: bool) -> None:
@@ -99,15 +99,15 @@ def _edit_and_confirm(page: Page, value: str, reason: str, *, warned: bool) -> N
     """
     box = _pga_box(page)
     box.fill(value)
-    box.press("Tab")
-    wait_idle(page)
+    with rerun(page, starts_run=not in_form(box)):
+        box.press("Tab")
     _click(page, "PGA__save")
     reason_box = key(page, "PGA__reason").locator("input")
     _settled(page, reason_box)
     expect(page.get_by_text(WARNING)).to_have_count(1 if warned else 0)
     reason_box.fill(reason)
-    reason_box.press("Tab")
-    wait_idle(page)
+    with rerun(page, starts_run=not in_form(reason_box)):
+        reason_box.press("Tab")
     _click(page, "PGA__confirm")
 
 
