@@ -31,6 +31,7 @@ from charts.spaghetti import spaghetti
 from charts.swimmer import safety_swimmer
 from models import Subject
 from models.db import database_url
+from records import words
 from records.changes import change_counter
 from records.context import Workbench
 from records.outcomes import efficacy, headline, safety, timeline
@@ -148,7 +149,7 @@ def status_table(k: Key) -> Table:
     """Subjects per status as a two-column table (Status, Subjects) for display."""
     counts = status_counts(k)
     return pa.table(
-        {"Status": [s.replace("_", " ") for s in counts], "Subjects": list(counts.values())}
+        {"Status": [words.subject_status(s) for s in counts], "Subjects": list(counts.values())}
     )
 
 

@@ -53,10 +53,11 @@ def _act(wb: Workbench, actor: Actor, qid: int, action: str, text: str | None) -
 
 def query_target(wb: Workbench, q: queries.QueryRead) -> str:
     """What a query is on, in words: a field of a record, a record, or a form."""
-    form = wb.study.form_name(q.form_code) if q.form_code else ""
     if q.field:
         return f"{words.field(q.field)} ({words.entity(q.entity)})"
-    return words.entity(q.entity) if q.entity else f"form {form}"
+    if q.entity:
+        return words.entity(q.entity)
+    return f"form {wb.study.form_name(q.form_code)}" if q.form_code else "the visit"
 
 
 def thread(wb: Workbench, actor: Actor, q: queries.QueryRead, key: str) -> None:

@@ -75,10 +75,15 @@ def _expected(study: StudyDefinition) -> dict[str, tuple[str, ...]]:
     return {v.code: v.forms for v in study.visits}
 
 
+def entered_forms(data: StudyData) -> set[tuple[int, str]]:
+    """(visit id, form code) of every form entered: saved complete or recorded as not done."""
+    resolved = data.forms[data.forms["state"].isin(RESOLVED_FORM_STATES)]
+    return set(zip(resolved["visit_id"], resolved["form_code"], strict=True))
+
+
 def outstanding(measures: pd.DataFrame, data: StudyData, study: StudyDefinition) -> pd.DataFrame:
     """Expected forms not yet entered at visits that are done or due/overdue, one row per form."""
-    resolved = data.forms[data.forms["state"].isin(RESOLVED_FORM_STATES)]
-    entered = set(zip(resolved["visit_id"], resolved["form_code"], strict=True))
+    entered = entered_forms(data)
     expected = _expected(study)
     columns = ["subject", "visit", "visit_order", "calendar_status", "visit_code", "visit_id"]
     open_visits = measures.loc[

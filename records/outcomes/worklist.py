@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from records.cells import missing
-from records.outcomes.dashboard import RESOLVED_FORM_STATES
+from records.outcomes.dashboard import entered_forms
 from records.outcomes.source import StudyData
 from study.schema import StudyDefinition
 
@@ -36,8 +36,7 @@ def worklist(
     `HORIZON_DAYS`, of subjects still in the study, and visits done with forms still to
     enter, sorted by window close: each with its days left (negative once the window has
     closed) and the forms not yet entered (neither saved complete nor recorded as not done)."""
-    resolved = data.forms[data.forms["state"].isin(RESOLVED_FORM_STATES)]
-    entered = set(zip(resolved["visit_id"], resolved["form_code"], strict=True))
+    entered = entered_forms(data)
     horizon = today + timedelta(days=HORIZON_DAYS)
     rows = []
     for v in measures.itertuples(index=False):
