@@ -8,7 +8,7 @@ from records.holds import hold_state
 from records.medications import list_medications
 from records.permissions import allowed
 from ui import navigation, review, session
-from ui.capture import logs, medications
+from ui.capture import logs, medications, taper
 from ui.resources import workbench
 from ui.selection import current_subject
 
@@ -28,7 +28,7 @@ st.subheader("Corticosteroids: prednisone-equivalent dose per day")
 medications.curve(wb, subject.id, subject.dose_date)
 rows = list_medications(wb, subject.id)
 medications.issues(rows)
-pulses = [r for r in rows if r.pulse]
+pulses = [r for r in rows if r.pulse and not r.error_reason]
 if pulses:
     st.markdown("**IV pulses**")
     st.dataframe(medications.table(pulses), hide_index=True, key="pulse_table")
@@ -38,6 +38,8 @@ if rows:
     st.dataframe(medications.table(rows), hide_index=True, key="medication_table")
 else:
     st.caption("No medication recorded.")
+if writable:
+    taper.panel(wb, actor, subject.id)
 form = medications.form(wb, actor, subject.id)
 chosen = logs.choose(form, rows, medications.describe)
 if chosen is None and not writable:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from records import words
 from records.assessments import load_assessment
 from ui import session
 from ui.capture import patient
@@ -37,11 +38,19 @@ if not questionnaires:
 open_forms = []
 for code in questionnaires:
     saved = load_assessment(wb, row.visit_id, code)
-    if saved is None:
+    name = wb.study.form(code).name
+    if patient.resumable(saved):
         open_forms.append(code)
+    if saved is None:
+        continue
+    if patient.resumable(saved):
+        st.caption(
+            f"{name}: paused with {len(saved.values)} answers; starting it again resumes at the "
+            "first question not yet answered, in the same mode."
+        )
     else:
         st.caption(
-            f"{wb.study.form(code).name}: already recorded ({saved.state.replace('_', ' ')}); "
+            f"{name}: already recorded ({words.field(saved.state)}); "
             "corrections are made on the visit page, with a reason."
         )
 if not open_forms:
@@ -64,5 +73,5 @@ st.button(
     key="patient_start",
     type="primary",
     on_click=patient.start,
-    args=(subject.id, row.visit_id),
+    args=(wb, subject.id, row.visit_id),
 )

@@ -166,6 +166,7 @@ def _dose(plan: Plan, visit_id: int, when: date) -> None:
     """UC-MSC given at 09:30 site time over 25 minutes; lots change every four subjects."""
     start = datetime.combine(when, time(9, 30))
     values = {"lot": f"UCMSC-{2401 + plan.index // 4}", "cells_total": 1e8}
+    values["route"] = plan.wb.study.product.route
     values.update(started_at=start, stopped_at=start + timedelta(minutes=25))
     now = datetime.combine(plan.today, time(23, 59))
     record_dose(plan.wb, COORDINATOR, visit_id=visit_id, values=values, now=now)

@@ -14,9 +14,10 @@ from models.audit import Actor
 from records.adverse_events import AdverseEventRead, save_adverse_event
 from records.assessments import load_assessment, save_assessment
 from records.dosing import load_dose, record_dose
+from records.entered_in_error import mark_entered_in_error
 from records.history import save_history
 from records.labs import load_lab_panel, save_lab_panel
-from records.medications import save_medication
+from records.medications import MedicationRead, save_medication
 from study.schema import FormDef
 
 COORDINATOR = Actor(None, "demo.coordinator", "Casey Coordinator", "coordinator", origin="cli")
@@ -82,6 +83,18 @@ def medications(plan: Plan) -> None:
         rows[-1].update(start=_on(plan, 85), stop=_on(plan, 87))
     for row in rows:
         _medication(plan, row)
+    if plan.index % 10 == 1:
+        _duplicate_in_error(plan, rows[0])
+
+
+def _duplicate_in_error(plan: Plan, row: dict[str, Any]) -> None:
+    """A row entered twice, the second marked entered in error (kept, counted nowhere, #14)."""
+    twin = _medication(plan, row)
+    if twin is not None:
+        reason = "duplicate: the same hydroxychloroquine row was entered twice"
+        mark_entered_in_error(plan.wb, COORDINATOR, entity="medication", record_id=twin.id,
+                              reason=reason, expected_version=twin.version)  # fmt: skip
+        plan.edits += 1
 
 
 def _taper(plan: Plan) -> list[dict[str, Any]]:
@@ -96,15 +109,15 @@ def _taper(plan: Plan) -> list[dict[str, Any]]:
     return rows
 
 
-def _medication(plan: Plan, row: dict[str, Any]) -> None:
+def _medication(plan: Plan, row: dict[str, Any]) -> MedicationRead | None:
     start, stop = row["start"], row.get("stop")
     if start is None or (isinstance(start, date) and start > plan.today):
-        return
+        return None
     if stop is not None and stop > plan.today:
         stop = None
     values = {"dose_unit": "mg", "route": "ORAL", "indication": "SLE", **row, "stop": stop}
     values["ongoing"] = stop is None
-    save_medication(
+    return save_medication(
         plan.wb, COORDINATOR, subject_id=plan.subject_id, values=values, today=plan.today
     )
 

@@ -1,6 +1,7 @@
 """SQLModel tables, the engine and the audit machinery. Importing this registers every table."""
 
 from models import audit_capture as _audit_capture  # noqa: F401  (registers flush listeners)
+from models import entered_in_error as _entered_in_error  # noqa: F401  (write rule, order 15)
 from models import review_rules as _review_rules  # noqa: F401  (freeze/lock, SDV drop, queries; #12)
 from models import signature_rule as _signature_rule  # noqa: F401  (write rule, order 50)
 from models import site_scope as _site_scope  # noqa: F401  (write rule, order 5; #16)

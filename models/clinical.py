@@ -18,6 +18,8 @@ _DOSE_VERSION = version_column()
 _MED_VERSION = version_column()
 _MH_VERSION = version_column()
 _AE_VERSION = version_column()
+ERROR_REASON_LENGTH = 500
+"""A log row marked entered in error keeps every value and says why here (never deleted, #14)."""
 
 
 class LabResult(ClinicalRecord, table=True):
@@ -96,6 +98,7 @@ class Medication(ClinicalRecord, table=True):
     indication: str | None = Field(default=None, max_length=200)
     corticosteroid: bool = Field(default=False)
     pulse: bool = Field(default=False)
+    error_reason: str | None = Field(default=None, max_length=ERROR_REASON_LENGTH)
     version_id: int | None = Field(default=None, sa_column=_MED_VERSION)
 
     __mapper_args__ = {"version_id_col": _MED_VERSION}
@@ -111,6 +114,7 @@ class MedicalHistory(ClinicalRecord, table=True):
     start: str | None = Field(default=None, max_length=10)
     ongoing: bool = Field(default=False)
     note: str | None = Field(default=None, max_length=1000)
+    error_reason: str | None = Field(default=None, max_length=ERROR_REASON_LENGTH)
     version_id: int | None = Field(default=None, sa_column=_MH_VERSION)
 
     __mapper_args__ = {"version_id_col": _MH_VERSION}
@@ -150,6 +154,7 @@ class AdverseEvent(ClinicalRecord, table=True):
     outcome: str = Field(max_length=40)
     treatment_given: bool = Field(default=False)
     treatment_note: str | None = Field(default=None, max_length=500)
+    error_reason: str | None = Field(default=None, max_length=ERROR_REASON_LENGTH)
     version_id: int | None = Field(default=None, sa_column=_AE_VERSION)
 
     __mapper_args__ = {"version_id_col": _AE_VERSION}

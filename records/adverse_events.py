@@ -59,6 +59,8 @@ class AdverseEventRead:
     version: int
     last_changed_by: str | None
     last_changed_at: str | None
+    error_reason: str | None = None
+    """Set when the event is marked entered in error (`records.entered_in_error`)."""
 
 
 def _teae(session: Session, wb: Workbench, row: AdverseEvent) -> safety.TeaeResult:
@@ -109,6 +111,7 @@ def _read(session: Session, wb: Workbench, row: AdverseEvent) -> AdverseEventRea
         version=int(row.version_id or 0),
         last_changed_by=who,
         last_changed_at=when,
+        error_reason=row.error_reason,
     )
 
 

@@ -94,7 +94,8 @@ def _validate(wb: Workbench, values: Mapping[str, Any], now: datetime) -> dict[s
         "cells_total": fields.number(
             errors, "cells_total", get("cells_total"), required=True, minimum=1, maximum=MAX_CELLS
         ),
-        "route": fields.choice(errors, "route", get("route") or wb.study.product.route, routes),
+        # Never the product's usual route by default: the route given is the one chosen (#14).
+        "route": fields.choice(errors, "route", get("route"), routes, required=True),
         "started_at": a_datetime(errors, "started_at", get("started_at"), zone, required=True),
         "stopped_at": a_datetime(errors, "stopped_at", get("stopped_at"), zone),
         "interrupted": fields.flag(get("interrupted")),

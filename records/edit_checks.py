@@ -194,7 +194,10 @@ def form_missing(
 def ctcae_lab(session: Session, study: StudyDefinition, subjects: set[int] | None) -> list[Finding]:
     """An AE of a lab-defined CTCAE term (anaemia, neutropenia…) whose recorded grade the lab
     values taken during the event contradict (`scoring.ctcae_labs`)."""
-    query = select(AdverseEvent).where(AdverseEvent.ctcae_grade.is_not(None))  # type: ignore[union-attr]
+    query = select(AdverseEvent).where(
+        AdverseEvent.ctcae_grade.is_not(None),  # type: ignore[union-attr]
+        AdverseEvent.error_reason.is_(None),  # type: ignore[union-attr]
+    )
     if subjects is not None:
         query = query.where(AdverseEvent.subject_id.in_(subjects))  # type: ignore[attr-defined]
     found = []

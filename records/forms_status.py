@@ -59,7 +59,10 @@ def _log_forms(
     """A log form (medical / SLE history) is complete at its visit once it has a row."""
     categories = set(
         session.scalars(
-            select(MedicalHistory.category).where(MedicalHistory.subject_id == subject_id)
+            select(MedicalHistory.category).where(
+                MedicalHistory.subject_id == subject_id,
+                MedicalHistory.error_reason.is_(None),  # type: ignore[union-attr]
+            )
         )
     )
     visits = session.execute(

@@ -44,6 +44,8 @@ class HistoryRead:
     version: int
     last_changed_by: str | None
     last_changed_at: str | None
+    error_reason: str | None = None
+    """Set when the row is marked entered in error (`records.entered_in_error`)."""
 
 
 def _read(session: Session, row: MedicalHistory) -> HistoryRead:
@@ -53,6 +55,7 @@ def _read(session: Session, row: MedicalHistory) -> HistoryRead:
         version=int(row.version_id or 0),
         last_changed_by=who,
         last_changed_at=when,
+        error_reason=row.error_reason,
     )
 
 

@@ -60,6 +60,8 @@ class MedicationRead:
     steroid_issue: str | None
     last_changed_by: str | None
     last_changed_at: str | None
+    error_reason: str | None = None
+    """Set when the row is marked entered in error (`records.entered_in_error`)."""
 
 
 def _prednisone(row: Medication) -> tuple[float | None, str | None, str | None]:
@@ -83,6 +85,7 @@ def _read(session: Session, row: Medication) -> MedicationRead:
         steroid_issue=issue,
         last_changed_by=who,
         last_changed_at=when,
+        error_reason=row.error_reason,
     )
 
 
@@ -123,7 +126,7 @@ def _check_steroid(clean: dict[str, Any], start: PartialDate | None, errors: fie
         errors.setdefault("start", "a single dose needs its full date (YYYY-MM-DD)")
 
 
-def _validate(wb: Workbench, values: Mapping[str, Any], today: date) -> dict[str, Any]:
+def validate_row(wb: Workbench, values: Mapping[str, Any], today: date) -> dict[str, Any]:
     """Typed CM fields; stop ≥ start (partial dates compared by their bounds, records §4.3)."""
     errors: fields.Errors = {}
     values = screen(values, FIELDS, errors)
@@ -166,16 +169,11 @@ def save_medication(
 ) -> MedicationRead:
     """Add a medication row, or edit one (`medication_id` + version; changes need a reason)."""
     require(actor, "write_clinical")
-    clean = _validate(wb, values, today or date.today())
+    clean = validate_row(wb, values, today or date.today())
     with audited(
         wb, actor, reason, lambda: stored_values(wb, Medication, medication_id, _read)
     ) as session:
-        subject = session.get(Subject, subject_id)
-        if subject is None:
-            raise NotFound(f"subject {subject_id} does not exist")
-        born = before_birth(subject.birth_date, subject.birth_year, {"start": clean["start"]})
-        if born:
-            raise ValidationFailed(born)
+        check_subject(session, subject_id, clean["start"])
         if medication_id is None:
             row = Medication(subject_id=subject_id, **clean)
             session.add(row)
@@ -186,6 +184,21 @@ def save_medication(
             )  # fmt: skip
         session.flush()
         return _read(session, row)
+
+
+def check_subject(session: Session, subject_id: int, start: str | None) -> None:
+    """The subject exists, and the row does not start before the subject was born."""
+    subject = session.get(Subject, subject_id)
+    if subject is None:
+        raise NotFound(f"subject {subject_id} does not exist")
+    born = before_birth(subject.birth_date, subject.birth_year, {"start": start})
+    if born:
+        raise ValidationFailed(born)
+
+
+def read_row(session: Session, row: Medication) -> MedicationRead:
+    """A stored row as pages see it (for use cases writing several rows in one transaction)."""
+    return _read(session, row)
 
 
 def _rows(session: Session, subject_id: int) -> list[Medication]:
@@ -212,7 +225,8 @@ def steroid_series(
         subject = session.get(Subject, subject_id)
         if subject is None:
             raise NotFound(f"subject {subject_id} does not exist")
-        readings = steroid_readings(_rows(session, subject_id))
+        valid = [row for row in _rows(session, subject_id) if row.error_reason is None]
+        readings = steroid_readings(valid)
     regimens = [r.regimen for r in readings if r.regimen is not None]
     first = start or subject.consent_date
     return steroids.daily_series(regimens, first, max(first, end or date.today()))

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from models import Actor, ReasonRequired
 from models.accounts import AccountNotCurrent
 from models.db import unit_of_work
+from models.entered_in_error import EnteredInError
 from models.review_rules import TOUCHED, RecordHeld
 from models.site_scope import OutsideSites
 from records.context import Workbench
@@ -32,6 +33,8 @@ def write(wb: Workbench, actor: Actor, reason: str | None = None) -> Iterator[Se
         raise ValidationFailed({"reason": "give a reason for changing saved data"}) from err
     except RecordHeld as err:
         raise Held(str(err)) from err
+    except EnteredInError as err:
+        raise ValidationFailed({"error_reason": str(err)}) from err
     except StaleDataError as err:
         raise ConflictError("this record was changed by someone else; nothing was saved") from err
 

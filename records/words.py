@@ -9,6 +9,7 @@ goes, so a new column never shows up on screen as an identifier.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 ROLES: Final[dict[str, str]] = {
@@ -141,6 +142,21 @@ def humanise(code: str) -> str:
     """A code as words: `birth_year` → `birth year`, `visit_id` → `visit`, `ae` → `AE`."""
     parts = [p for p in code.removesuffix("_id").split("_") if p]
     return " ".join(_CAPITALS.get(p, p) for p in parts)
+
+
+def score(code: str) -> str:
+    """A derived score's name: `fatigue_t` → `fatigue T-score`, `total` → `total`."""
+    base = code.removesuffix("_t")
+    return humanise(base) + (" T-score" if base != code else "")
+
+
+def scores(values: Mapping[str, object], blank: str = "not scored") -> str:
+    """Derived scores in words, one after another (`fatigue T-score 52.3, pain T-score …`)."""
+    return ", ".join(f"{score(k)} {blank if v is None else _number(v)}" for k, v in values.items())
+
+
+def _number(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def role(code: str | None) -> str:

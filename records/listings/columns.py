@@ -23,6 +23,8 @@ VISIT_REPEAT = Column(
     rule="1 for a subject's first visit of a code; 2, 3… for each repeated (unscheduled) visit",
 )
 DECODE_RULE = "Decode of the code column through the codelist named"
+ENTERED_IN_ERROR = Column("error_reason", "Entered in error: why", "longtext")
+"""A log row marked entered in error stays in its listing with the reason (never in SDTM)."""
 SUBJECT_SORT = ("subject",)
 VISIT_SORT = ("subject", "visit_order", "visit_sequence")
 

@@ -51,6 +51,7 @@ _BODY = (
     C.yes_no("teae", "Treatment-emergent", origin="derived", rule=TEAE_RULE),
     Column("teae_reason", "Treatment-emergent: reason", "longtext", origin="derived",
            rule=TEAE_RULE),
+    C.ENTERED_IN_ERROR,
 )  # fmt: skip
 _WHO = (
     C.SUBJECT,

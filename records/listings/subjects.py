@@ -133,13 +133,17 @@ HISTORY_COLUMNS = (
     *C.dated("start", "Start"),
     C.yes_no("ongoing", "Ongoing"),
     Column("note", "Note", "longtext"),
+    C.ENTERED_IN_ERROR,
 )  # fmt: skip
 
 
 def medical_history(src: ListingSource) -> Listing:
     """General and SLE history entries; starts after the data cut are left out."""
     mh = MedicalHistory.__table__  # type: ignore[attr-defined]
-    query = select(mh.c.subject_id, mh.c.category, mh.c.term, mh.c.start, mh.c.ongoing, mh.c.note)
+    query = select(
+        mh.c.subject_id, mh.c.category, mh.c.term, mh.c.start, mh.c.ongoing, mh.c.note,
+        mh.c.error_reason,
+    )  # fmt: skip
     frame = F.with_subject(src.read(src.only_scope(query, mh.c.subject_id)), src)
     frame = F.cut_rows(frame, src, "start")
     frame["category_label"] = F.decode(frame, src, "category", "MH_CATEGORY")

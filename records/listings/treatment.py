@@ -63,6 +63,7 @@ _MED_COLUMNS = (
     *C.dated("stop", "Stop"),
     C.yes_no("ongoing", "Ongoing"),
     Column("indication", "Indication", "longtext"),
+    C.ENTERED_IN_ERROR,
 )  # fmt: skip
 STEROID_COLUMNS = (
     *_MED_COLUMNS,
@@ -80,11 +81,17 @@ ISSUE_NOTE = (
 )
 
 
+IN_ERROR_NOTE = "Entered in error: counted in no outcome"
+
+
 def corticosteroids(src: ListingSource) -> Listing:
     """Corticosteroid regimens (ticked, or recognised from the drug) with the daily
     prednisone-equivalent dose of each row; a row no outcome can count says why."""
     frame = medication_frame(src, steroids=True)
-    derived = [_prednisone(row) for row in frame.to_dict("records")]
+    derived = [
+        _prednisone(row) if F.missing(row.get("error_reason")) else (None, IN_ERROR_NOTE)
+        for row in frame.to_dict("records")
+    ]
     frame["pred_eq"] = [d[0] for d in derived]
     frame["pred_eq_note"] = [d[1] for d in derived]
     frame["pulse"] = F.yes_no(frame["pulse"])

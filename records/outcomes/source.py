@@ -32,6 +32,7 @@ from models import (
 from records.adverse_events import FIELDS, adverse_events_in
 from records.context import Workbench
 from records.eligibility import status_in
+from records.entered_in_error import valid
 from records.forms_status import form_states
 from records.outcomes.cut import as_of, in_scope
 from scoring import bilag, sledai
@@ -160,7 +161,7 @@ def _labs(conn: Connection, ids: Ids = None) -> pd.DataFrame:
 
 def _medications(conn: Connection, ids: Ids = None) -> pd.DataFrame:
     cm = Medication.__table__  # type: ignore[attr-defined]
-    query = select(cm).order_by(cm.c.subject_id, cm.c.start, cm.c.id)
+    query = select(cm).where(valid(cm)).order_by(cm.c.subject_id, cm.c.start, cm.c.id)
     return _read(conn, _of(query, cm.c.subject_id, ids))
 
 
@@ -178,6 +179,7 @@ def _adverse_events(session: Session, wb: Workbench, ids: Ids = None) -> pd.Data
             "teae_reason": "; ".join(ae.teae_reasons),
         }
         for ae in adverse_events_in(session, wb, subject_ids=ids)
+        if ae.error_reason is None  # entered in error: in listings, in no outcome
     ]
     columns = ["id", "subject_id", "sequence", *FIELDS, "serious", "teae", "teae_certain"]
     return pd.DataFrame(rows, columns=[*columns, "teae_reason"])

@@ -38,12 +38,13 @@ SUBJECT = TableForm("subject", "F.SUBJECT", "IG.SUBJECT", (
 ))  # fmt: skip
 HISTORY = TableForm("medicalhistory", "F.MH", "IG.MH", (
     ("category", "text"), ("term", "text"), ("start", "text"), ("ongoing", "boolean"),
-    ("note", "text"),
+    ("note", "text"), ("error_reason", "text"),
 ), repeat_key="id")  # fmt: skip
 MEDICATION = TableForm("medication", "F.CM", "IG.CM", (
     ("drug", "text"), ("dose", "float"), ("dose_unit", "text"), ("route", "text"),
     ("frequency", "text"), ("start", "text"), ("stop", "text"), ("ongoing", "boolean"),
     ("indication", "text"), ("corticosteroid", "boolean"), ("pulse", "boolean"),
+    ("error_reason", "text"),
 ), repeat_key="id")  # fmt: skip
 ADVERSE_EVENT = TableForm("adverseevent", "F.AE", "IG.AE", (
     ("term", "text"), ("pt_code", "text"), ("pt", "text"), ("soc_code", "text"),
@@ -54,6 +55,7 @@ ADVERSE_EVENT = TableForm("adverseevent", "F.AE", "IG.AE", (
     ("sae_congenital_anomaly", "boolean"), ("sae_medically_important", "boolean"),
     ("awareness_date", "date"), ("relationship", "text"), ("action_taken", "text"),
     ("outcome", "text"), ("treatment_given", "boolean"), ("treatment_note", "text"),
+    ("error_reason", "text"),
 ), repeat_key="sequence")  # fmt: skip
 VISIT = TableForm("visit", "F.VISIT", "IG.VISIT", (
     ("actual_date", "date"), ("status", "text"), ("reason", "text"),

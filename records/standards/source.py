@@ -36,8 +36,12 @@ class SdtmSource:
         return self.study.study.protocol
 
     def frame(self, number: str) -> pd.DataFrame:
-        """A copy of one listing's frame."""
-        return self.listings[number].frame.copy()
+        """A copy of one listing's frame, without the rows entered in error: the listings keep
+        them with the reason, a submission dataset never holds them (#14)."""
+        frame = self.listings[number].frame
+        if "error_reason" in frame:
+            frame = frame[frame["error_reason"].isna()].reset_index(drop=True)
+        return frame.copy()
 
     def usubjid(self, subject: Any) -> str:
         """Unique subject id: protocol and screening number (which carries the site)."""

@@ -217,6 +217,25 @@ def screenshot(page: object, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))  # type: ignore[attr-defined]
 
 
+def open_tab(page: Page, name: str, shows: Locator, attempts: int = 6) -> None:
+    """Open a tab and wait until `shows`, an element inside it, is visible.
+
+    A run still drawing the page when the tab is clicked can draw the tab bar again with its
+    first tab open (seen in CI: the Eligibility tab clicked, its widgets never visible), so
+    the click is repeated until the tab's content shows.
+    """
+    tab = page.get_by_role("tab", name=name, exact=True)
+    for attempt in range(attempts):
+        wait_idle(page)
+        tab.click()
+        try:
+            shows.wait_for(state="visible", timeout=5_000)
+            return
+        except PlaywrightTimeoutError:
+            if attempt == attempts - 1:
+                raise
+
+
 def key(page: Page, name: str) -> Locator:
     """The element of a widget key (Streamlit adds the CSS class st-key-<key>)."""
     return page.locator(f".st-key-{name}")
@@ -238,16 +257,39 @@ def choose(page: Page, name: str, option: str) -> None:
         raise AssertionError(f"option {option!r} of {name} never appeared")
 
 
-def new_page(browser: Browser) -> Page:
+LAPTOP = {"width": 1400, "height": 1800}
+TABLET = {"width": 768, "height": 1024}
+"""An iPad in portrait, the smallest tablet a site hands a patient."""
+
+
+def new_page(browser: Browser, viewport: dict[str, int] | None = None) -> Page:
     """A page in a browser context of its own (cookies, Streamlit session), counting its runs."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    page = browser.new_page(viewport=viewport or LAPTOP)
     page.add_init_script(RUN_WATCH)
     return page
 
 
-def sign_in(browser: Browser, base: str, username: str, password: str) -> Page:
+def sign_in_at(page: Page, address: str, username: str, password: str, heading: str) -> None:
+    """Open `address` (a deep link), sign in there, and wait for the page's `heading`: the
+    sign-in lands back on the address it was asked for."""
+    page.goto(address)
+    wait_idle(page)
+    page.get_by_label("Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name=heading).wait_for(state="visible", timeout=30_000)
+    wait_idle(page)
+
+
+def sign_in(
+    browser: Browser,
+    base: str,
+    username: str,
+    password: str,
+    viewport: dict[str, int] | None = None,
+) -> Page:
     """A new page in its own browser context (cookies, Streamlit session) signed in on `base`."""
-    page = new_page(browser)
+    page = new_page(browser, viewport)
     page.goto(base)
     wait_idle(page)
     page.get_by_label("Username").fill(username)

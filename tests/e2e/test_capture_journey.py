@@ -22,6 +22,7 @@ from tests.e2e.conftest import (
     expect_home,
     in_form,
     key,
+    open_tab,
     rerun,
     screenshot,
     wait_idle,
@@ -101,13 +102,14 @@ def sign_in_and_screen(page: Page, base: str) -> None:
     key(page, "scr_birth_year").locator("input").fill("1982")
     type_date(page, "scr_consent_date", CONSENT)
     screenshot(page, "capture-01-screening")
-    page.get_by_role("button", name="Screen subject").click()
+    with rerun(page):
+        page.get_by_role("button", name="Screen subject").click()
     expect(page.get_by_role("heading", name="Subject 001-101")).to_be_visible(timeout=WAIT)
     wait_idle(page)
 
 
 def eligibility(page: Page) -> None:
-    page.get_by_role("tab", name="Eligibility").click()
+    open_tab(page, "Eligibility", key(page, "ELIG__IN01").get_by_text("Met", exact=True))
     for code in ("IN01", "IN02", "IN03", "IN04", "IN05"):
         key(page, f"ELIG__{code}").get_by_text("Met", exact=True).click()
     key(page, "ELIG__EX01").get_by_text("Not met", exact=True).click()
@@ -119,7 +121,7 @@ def eligibility(page: Page) -> None:
 
 
 def open_visit(page: Page, label: str) -> None:
-    page.get_by_role("tab", name="Visits", exact=True).click()
+    open_tab(page, "Visits", key(page, "open_visit_choice"))
     choose(page, "open_visit_choice", label)
     click(page, "open_visit")
     expect(page.get_by_role("heading", name=f"001-101 · {label.split(' · ')[0]}")).to_be_visible(
@@ -133,6 +135,7 @@ def dose(page: Page) -> None:
     choose(page, "visit_form", "UC-MSC administration")
     key(page, "EX__lot").locator("input").fill("UCMSC-2401")
     key(page, "EX__cells_total").locator("input").fill("100000000")
+    choose(page, "EX__route", "Subcutaneous")
     key(page, "EX__started_at").locator("input").fill(f"{DOSE_DAY.isoformat()} 09:00")
     key(page, "EX__stopped_at").locator("input").fill(f"{DOSE_DAY.isoformat()} 09:20")
     click(page, "EX__save")
@@ -166,9 +169,9 @@ def baseline_instruments(page: Page) -> None:
     saved(page, "SLEDAI-2K saved.")
     choose(page, "visit_form", "BILAG-2004")
     for domain in GRADES:  # every item is coded (spec §2.7): the rest of each domain 0
-        page.get_by_role("tab", name=domain, exact=True).click()
+        zero = key(page, f"BILAG2004__zero_{domain.lower()}")
+        open_tab(page, domain, zero.get_by_role("button", name="Code"))
         with rerun(page):
-            zero = key(page, f"BILAG2004__zero_{domain.lower()}")
             zero.get_by_role("button", name="Code").click()
     for domain, code in zip(
         GRADES, ("CON", "MUC", "NEU", "MSK", "CAR", "GI", "OPH", "REN", "HAE"), strict=True

@@ -28,7 +28,16 @@ from records.signatures import sign
 from records.subjects import screen_subject
 from records.visits import calendar, record_visit_date
 from study import load_study
-from tests.e2e.conftest import choose, in_form, key, rerun, screenshot, sign_in, wait_idle
+from tests.e2e.conftest import (
+    choose,
+    in_form,
+    key,
+    open_tab,
+    rerun,
+    screenshot,
+    sign_in,
+    wait_idle,
+)
 
 PASSWORD = "a long enough password"
 WAIT = 30_000
@@ -82,7 +91,7 @@ def _open_pga(page: Page) -> None:
     key(page, "open_subject").locator("button").click()
     expect(page.get_by_role("heading", name="Subject 001-201")).to_be_visible(timeout=WAIT)
     wait_idle(page)
-    page.get_by_role("tab", name="Visits", exact=True).click()
+    open_tab(page, "Visits", key(page, "open_visit_choice"))
     choose(page, "open_visit_choice", "SCR · Screening")
     key(page, "open_visit").locator("button").click()
     expect(page.get_by_role("heading", name="001-201 · SCR")).to_be_visible(timeout=WAIT)

@@ -17,10 +17,21 @@ from records.subjects import screen_subject
 from records.visits import calendar, record_visit_date
 from records.vitals import load_vitals, save_vitals
 from study import DEFAULT_DEFINITION, load_study
-from tests.e2e.conftest import RUN_WATCH, choose, key, new_page, rerun, screenshot, wait_idle
+from tests.e2e.conftest import (
+    RUN_WATCH,
+    choose,
+    key,
+    new_page,
+    rerun,
+    screenshot,
+    sign_in_at,
+    wait_idle,
+)
 
 PASSWORD = "a long enough password"
 WAIT = 30_000
+SCR_LINK = "/visit?subject=001-001&visit=SCR"
+"""The deep link to subject 001-001's screening visit."""
 VITALS = {"SYSBP": 118, "DIABP": 74, "PULSE": 70, "RESP": 14, "TEMP": 36.8, "WEIGHT": 64}
 
 
@@ -77,12 +88,7 @@ def _sign(page: Page, scr: int, *, with_username: bool) -> None:
 def correct_weight_as_coordinator(browser: Browser, base: str) -> None:
     """The coordinator, in a browser of her own, corrects the weight with a reason."""
     page = new_page(browser)
-    page.goto(f"{base}/visit?subject=001-001&visit=SCR")
-    wait_idle(page)
-    page.get_by_label("Username").fill("cora")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="001-001 · SCR")).to_be_visible(timeout=WAIT)
+    sign_in_at(page, base + SCR_LINK, "cora", PASSWORD, "001-001 · SCR")
     choose(page, "visit_form", "Vital signs")
     box = key(page, "VS__WEIGHT").locator("input")
     box.fill("66")
@@ -113,13 +119,7 @@ def test_pi_signs_correction_invalidates_pi_signs_again(
     url, wb, _, scr = _prepared(tmp_path, study)
     base = start_server(url).url
 
-    page.goto(f"{base}/visit?subject=001-001&visit=SCR")
-    wait_idle(page)
-    page.get_by_label("Username").fill("ivy")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="001-001 · SCR")).to_be_visible(timeout=WAIT)
-    wait_idle(page)
+    sign_in_at(page, base + SCR_LINK, "ivy", PASSWORD, "001-001 · SCR")
 
     _sign(page, scr, with_username=True)
     expect(page.get_by_text("VALID SIGNATURE")).to_be_visible(timeout=WAIT)
@@ -164,12 +164,9 @@ def test_unsaved_entry_asks_before_the_page_is_left(
         page.add_init_script(RUN_WATCH)
         asked: list[str] = []
         page.on("dialog", lambda d: (asked.append(d.type), d.accept()))
-        page.goto(f"{base}/visit?subject=001-001&visit=SCR")
-        wait_idle(page)
-        page.get_by_label("Username").fill("cora")
-        page.get_by_role("textbox", name="Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("heading", name="001-001 · SCR")).to_be_visible(timeout=WAIT)
+        sign_in_at(
+            page, f"{base}/visit?subject=001-001&visit=SCR", "cora", PASSWORD, "001-001 · SCR"
+        )
         choose(page, "visit_form", "Vital signs")
         return page, asked
 

@@ -30,7 +30,17 @@ from records.context import Workbench
 from records.subjects import screen_subject
 from records.visits import calendar, record_visit_date
 from study import load_study
-from tests.e2e.conftest import Server, choose, in_form, key, rerun, screenshot, sign_in, wait_idle
+from tests.e2e.conftest import (
+    Server,
+    choose,
+    in_form,
+    key,
+    open_tab,
+    rerun,
+    screenshot,
+    sign_in,
+    wait_idle,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgresql_only]
 
@@ -74,7 +84,7 @@ def _open_pga(page: Page) -> None:
     _click(page, "open_subject")
     expect(page.get_by_role("heading", name=f"Subject {NUMBER}")).to_be_visible(timeout=WAIT)
     wait_idle(page)
-    page.get_by_role("tab", name="Visits", exact=True).click()
+    open_tab(page, "Visits", key(page, "open_visit_choice"))
     choose(page, "open_visit_choice", "SCR · Screening")
     _click(page, "open_visit")
     expect(page.get_by_role("heading", name=f"{NUMBER} · SCR")).to_be_visible(timeout=WAIT)

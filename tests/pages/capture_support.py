@@ -94,7 +94,7 @@ def dose(wb: Workbench, subject: Subject) -> None:
     actor = USERS["investigator"]
     save_eligibility(wb, actor, visit_id=subject.visits["SCR"], values=eligible_values(wb))
     start = f"{DOSE_DAY.isoformat()} 09:00"
-    values = {"lot": "LOT-1", "cells_total": 1e8, "started_at": start}
+    values = {"lot": "LOT-1", "cells_total": 1e8, "route": "SUBCUTANEOUS", "started_at": start}
     record_dose(wb, actor, visit_id=subject.visits["V1"], values=values)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from records.adverse_events import list_adverse_events, save_adverse_event
+from records.entered_in_error import mark_entered_in_error
 from tests.pages import capture_support as fixtures
 from tests.pages.capture_support import (
     DOSE_DAY,
@@ -128,3 +129,27 @@ def test_monitor_reads_the_log_only(wb):
     assert not [b for b in at.button if b.key == "AE__save"]
     at.toggle(key="AE__audit").set_value(True).run()
     assert "Headache" in at.dataframe[-1].value.to_string()
+
+
+def test_an_event_entered_in_error_is_struck_through_read_only_and_counts_nowhere(wb):
+    subject = screen(wb)
+    dose(wb, subject)
+    serious = {**VALID, "term": "Pneumonia", "sae_hospitalisation": True,
+               "awareness_date": TODAY}  # fmt: skip
+    ae = save_adverse_event(wb, OTHER, subject_id=subject.id, values=serious)
+    why = "belongs to subject 001-009"
+    mark_entered_in_error(wb, OTHER, entity="adverseevent", record_id=ae.id, reason=why,
+                          expected_version=ae.version)  # fmt: skip
+    at = page(subject)
+    table = at.dataframe[0].value
+    assert table["Term"].iloc[0] == "".join(f"{c}\u0336" for c in "Pneumonia")
+    assert table["Entered in error"].iloc[0] == "belongs to subject 001-009"
+    assert table["SAE report due"].iloc[0] == ""  # no clock for an event in error
+    at.selectbox(key="AE__selected").select(ae.id).run()
+    assert (
+        "Entered in error: AE 1: Pneumonia" in at.selectbox(key="AE__selected").format_func(ae.id)
+        or at.selectbox(key="AE__selected").value == ae.id
+    )
+    assert "Entered in error: belongs to subject 001-009" in errors(at)
+    assert not any("Serious adverse event" in e for e in errors(at))
+    assert at.text_input(key="AE__term").disabled

@@ -175,3 +175,74 @@ def test_a_row_no_outcome_can_count_is_a_warning_on_the_page(wb):
     warnings = [w.value for w in at.warning]
     assert any("Not counted in any steroid outcome" in w and "frequency missing" in w
                for w in warnings)  # fmt: skip
+
+
+def test_a_duplicate_row_is_marked_entered_in_error_struck_through_and_restored(wb):
+    subject = screen(wb)
+    for _ in range(2):
+        save_medication(wb, fixtures.USERS["investigator"], subject_id=subject.id,
+                        values=PREDNISONE)  # fmt: skip
+    twin = list_medications(wb, subject.id)[-1]
+    at = page(subject)
+    assert "Today 20 mg/day" in texts(at)  # the duplicate doubles the dose
+    at.selectbox(key="CM__selected").select(twin.id).run()
+    name = f"CM__error_{twin.id}"
+    at.button(key=f"{name}__apply").click().run()
+    assert "Not saved" in errors(at)[-1] and "reason" in errors(at)[-1]
+    at.text_input(key=f"{name}__reason").input("entered twice")
+    at.button(key=f"{name}__apply").click().run()
+    assert "Medication marked entered in error." in texts(at)
+    assert "Today 10 mg/day" in texts(at)  # counted once again
+    assert "Entered in error: entered twice" in errors(at)
+    table = next(d.value for d in at.dataframe if len(d.value) == 2)  # all medications
+    in_error = table[table["Entered in error"] == "entered twice"]
+    assert (
+        len(in_error) == 1
+        and in_error["Drug"].iloc[0]
+        == "p\u0336r\u0336e\u0336d\u0336n\u0336i\u0336s\u0336o\u0336n\u0336e\u0336"
+    )
+    assert at.text_input(key="CM__dose").disabled  # read-only while in error
+    assert not any(b.key == "CM__save" for b in at.button)
+    at.text_input(key=f"{name}__reason").input("not a duplicate: two different prescriptions")
+    at.button(key=f"{name}__apply").click().run()
+    assert "Medication restored." in texts(at) and "Today 20 mg/day" in texts(at)
+    assert list_medications(wb, subject.id)[-1].error_reason is None
+    assert not at.text_input(key="CM__dose").disabled
+
+
+def test_a_reader_sees_the_mark_but_cannot_set_it(wb):
+    subject = screen(wb)
+    save_medication(wb, fixtures.USERS["investigator"], subject_id=subject.id, values=PREDNISONE)
+    [row] = list_medications(wb, subject.id)
+    at = page(subject, "data_manager")
+    at.selectbox(key="CM__selected").select(row.id).run()
+    assert not any(b.key == f"CM__error_{row.id}__apply" for b in at.button)
+
+
+def test_a_taper_is_shown_as_rows_then_saved_together(wb):
+    subject = screen(wb)
+    at = page(subject)
+    at.text_input(key="TAPER__start_mg").input("20")
+    at.text_input(key="TAPER__step_mg").input("0")
+    at.button(key="FormSubmitter:TAPER__form-Show the rows").click().run()
+    assert any("route" in e or "required" in e for e in errors(at))  # under the fields
+    assert at.text_input(key="TAPER__start_mg").value == "20"  # values kept
+    first = CONSENT + timedelta(days=2)
+    at.selectbox(key="TAPER__route").select("ORAL")
+    at.date_input(key="TAPER__start").set_value(first)
+    at.text_input(key="TAPER__step_mg").input("5")
+    at.text_input(key="TAPER__every_days").input("7")
+    at.text_input(key="TAPER__until_mg").input("10")
+    at.button(key="FormSubmitter:TAPER__form-Show the rows").click().run()
+    assert list_medications(wb, subject.id) == []  # shown, not saved
+    shown = next(d.value for d in at.dataframe if "Why" in d.value.columns)
+    assert shown["Dose (mg)"].tolist() == [20, 15, 10]
+    at.button(key="TAPER__save").click().run()
+    assert "Taper saved: 3 rows." in texts(at)
+    rows = list_medications(wb, subject.id)
+    assert [(r.dose, r.start, r.ongoing) for r in rows] == [
+        (20, first.isoformat(), False),
+        (15, (first + timedelta(days=7)).isoformat(), False),
+        (10, (first + timedelta(days=14)).isoformat(), True),
+    ]
+    assert "Today 10 mg/day" in texts(at)

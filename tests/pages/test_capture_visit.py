@@ -11,8 +11,9 @@ from streamlit.testing.v1 import AppTest
 from records.assessments import load_assessment, save_assessment
 from records.audit_trail import AuditFilter, audit_frame
 from records.dosing import load_dose
+from records.eligibility import save_eligibility
 from records.labs import load_lab_panel, save_lab_panel
-from records.vitals import load_vitals
+from records.vitals import load_vitals, save_vitals
 from tests.pages import capture_support as fixtures
 from tests.pages.capture_support import (
     DOSE_DAY,
@@ -20,6 +21,7 @@ from tests.pages.capture_support import (
     USERS,
     Subject,
     dose,
+    eligible_values,
     errors,
     open_page,
     screen,
@@ -198,6 +200,20 @@ def test_bilag_grades_give_live_score_and_soft_warning(wb, dosed):
     assert saved.derived.values["numeric_score"] == 8 and saved.values["BILAG02"] == "0"
 
 
+def test_bilag_every_unanswered_item_coded_0_in_one_click(wb, dosed):
+    at = visit(dosed, "V1", "BILAG2004")
+    at.selectbox(key="BILAG2004__BILAG01").select("3")
+    for code in ("CON", "MUC", "NEU", "MSK", "CAR", "GI", "OPH", "REN", "HAE"):
+        at.selectbox(key=f"BILAG2004__BILAG{code}").select("B" if code == "CON" else "E")
+    at.button(key="BILAG2004__zero_all").click().run()
+    assert at.selectbox(key="BILAG2004__BILAG01").value == "3", "an answered item is kept"
+    assert at.selectbox(key="BILAG2004__BILAG40").value == "0"  # another domain's item
+    at.button(key="BILAG2004__save").click().run()
+    saved = load_assessment(wb, dosed.visits["V1"], "BILAG2004")
+    assert saved is not None and saved.state == "complete"
+    assert sum(v == "0" for v in saved.values.values()) == 76  # 77 coded items, one answered
+
+
 def test_physical_exam_abnormal_needs_a_description(wb, dosed):
     at = visit(dosed, "V1", "PE")
     for code in ("GEN", "HEENT", "NECK", "LYMPH", "RESP", "CV", "ABD", "MSK", "SKIN", "NEURO"):
@@ -278,12 +294,43 @@ def test_dose_of_an_ineligible_subject_needs_an_override_reason(wb):
     at.text_input(key="EX__cells_total").input("1e8")
     at.text_input(key="EX__started_at").input(start)
     at.button(key="EX__save").click().run()
+    assert "required" in (error_after(at, "EX__route") or "")  # no route is chosen for staff
+    at.selectbox(key="EX__route").select("SUBCUTANEOUS")
+    at.button(key="EX__save").click().run()
     assert "override reason" in (error_after(at, "EX__eligibility_override") or "")
     assert at.text_input(key="EX__lot").value == "LOT-7"
     at.text_input(key="EX__eligibility_override").input("PI approval, criterion IN05 documented")
     at.button(key="EX__save").click().run()
     assert load_dose(wb, subject.id).lot == "LOT-7"
     assert "day 1 set" in texts(at)
+
+
+def test_dose_form_names_missing_pre_dose_forms_and_the_cell_dose_per_kg(wb):
+    subject = screen(wb)
+    at = visit(subject, "V1", "EX")
+    assert at.selectbox(key="EX__route").value is None
+    warning = "\n".join(str(w.value) for w in at.warning)
+    assert "screening and baseline forms are not on file" in warning
+    assert "SCR Screening" in warning and "Physician global assessment" in warning
+    assert "UC-MSC administration" not in warning  # the form being filled is not missing
+    assert "No weight is recorded" in warning
+    values = {"WEIGHT": 62.5}
+    save_vitals(wb, USERS["investigator"], visit_id=subject.visits["V1"], timepoint="PRE",
+                values=values)  # fmt: skip
+    save_eligibility(wb, USERS["investigator"], visit_id=subject.visits["SCR"],
+                     values=eligible_values(wb))  # fmt: skip
+    at = visit(subject, "V1", "EX")
+    assert "weight on file, 62.5 kg" in texts(at)
+    assert "Eligibility" not in "\n".join(str(w.value) for w in at.warning)
+    at.text_input(key="EX__lot").input("LOT-8")
+    at.text_input(key="EX__cells_total").input("1e8")
+    at.selectbox(key="EX__route").select("SUBCUTANEOUS")
+    at.text_input(key="EX__started_at").input(f"{DOSE_DAY.isoformat()} 09:00")
+    at.button(key="EX__save").click().run()
+    assert "day 1 set" in texts(at)
+    assert "1.0 × 10⁸ cells in total = 1.6 × 10⁶ cells/kg" in texts(at)
+    after = "\n".join(str(w.value) for w in at.warning)
+    assert "not on file" not in after and "No weight" not in after  # dosed: gone
 
 
 def test_visit_date_correction_asks_for_a_reason(wb):

@@ -94,6 +94,7 @@ def dose_values(**extra: Any) -> dict[str, Any]:
     return {
         "lot": "UCMSC-2401",
         "cells_total": 1.0e8,
+        "route": "SUBCUTANEOUS",
         "started_at": "2025-02-20 09:00",
         "stopped_at": "2025-02-20 09:25",
         **extra,

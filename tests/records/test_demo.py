@@ -22,7 +22,7 @@ TODAY = date(2026, 3, 2)
 EXPECTED = DemoSummary(
     screened=10, screen_failures=1, dosed=9, completed=6, early_terminations=1, in_follow_up=2,
     visits_done=100, assessments=424, lab_results=3911, vital_signs=664, adverse_events=9,
-    serious_adverse_events=1, medications=42, edits=4,
+    serious_adverse_events=1, medications=43, edits=5,
 )  # fmt: skip
 CLOCK_COLUMNS = {"completed_at", "entered_at"}
 

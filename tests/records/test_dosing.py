@@ -83,6 +83,7 @@ def test_dose_only_once(wb, actor, dosed):
         ({"cells_total": 0}, "cells_total"),
         ({"cells_total": "1e13"}, "cells_total"),
         ({"route": "NASAL"}, "route"),
+        ({"route": None}, "route"),  # never the product's usual route by default
         ({"started_at": "2025-02-20"}, "started_at"),
         ({"started_at": "2099-01-01 09:00"}, "started_at"),
         ({"stopped_at": "2025-02-20 08:00"}, "stopped_at"),

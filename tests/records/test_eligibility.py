@@ -113,7 +113,12 @@ def test_an_answer_the_data_contradict_blocks_dosing_without_the_override(wb, ac
     assert "eGFR 24 (CKD-EPI 2021) from screening creatinine 2.5" in (failed.contradicted_by or "")
     assert "IN04 answered met but the data say otherwise" in status.summary
     v1 = trial.visit_id(sid, "V1")
-    dose = {"lot": "L1", "cells_total": 1e8, "started_at": datetime(2025, 3, 3, 10, 0)}
+    dose = {
+        "lot": "L1",
+        "cells_total": 1e8,
+        "route": "SUBCUTANEOUS",
+        "started_at": datetime(2025, 3, 3, 10, 0),
+    }
     with pytest.raises(ValidationFailed) as refused:
         record_dose(wb, actor, visit_id=v1, values=dose)
     assert "eGFR 24" in refused.value.errors["eligibility_override"]

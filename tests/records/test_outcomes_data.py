@@ -58,7 +58,12 @@ class Trial:
         answers = {c.code: "Y" if c.kind == "inclusion" else "N" for c in self.wb.study.eligibility}
         scr = self.visit_id(subject_id, "SCR")
         save_eligibility(self.wb, self.actor, visit_id=scr, values=answers, today=TODAY)
-        values = {"lot": "L1", "cells_total": 1e8, "started_at": datetime(2025, 3, 3, 10, 0)}
+        values = {
+            "lot": "L1",
+            "cells_total": 1e8,
+            "route": "SUBCUTANEOUS",
+            "started_at": datetime(2025, 3, 3, 10, 0),
+        }
         record_dose(self.wb, self.actor, visit_id=self.visit_id(subject_id, "V1"), values=values)
 
     def activity(self, visit_id: int, *, present: tuple[str, ...] = (), pga: str = "1.00",

@@ -90,7 +90,7 @@ def table(events: list[AdverseEventRead], zone: str) -> pd.DataFrame:
         [
             {
                 "AE": ae.sequence,
-                "Term": ae.values["term"],
+                "Term": logs.struck(ae.values["term"], ae),
                 "Onset": ae.values["onset"],
                 "End": ae.values["end"] or "ongoing",
                 "Severity": ae.values["severity"],
@@ -99,7 +99,10 @@ def table(events: list[AdverseEventRead], zone: str) -> pd.DataFrame:
                 "TEAE": ("yes" if ae.teae else "no") + ("" if ae.teae_certain else " (imputed)"),
                 "Relationship": ae.values["relationship"],
                 "Outcome": ae.values["outcome"],
-                "SAE report due": local_time(due(ae, zone), zone) if ae.serious else "",
+                "SAE report due": local_time(due(ae, zone), zone)
+                if ae.serious and not ae.error_reason
+                else "",
+                **logs.error_column(ae),
             }
             for ae in events
         ]
@@ -107,7 +110,10 @@ def table(events: list[AdverseEventRead], zone: str) -> pd.DataFrame:
 
 
 def derived(ae: AdverseEventRead, zone: str, now: datetime | None = None) -> None:
-    """What records derived for one AE: seriousness, SAE clock, TEAE and its reasons."""
+    """What records derived for one AE: seriousness, SAE clock, TEAE and its reasons (none for
+    an event entered in error: it counts nowhere)."""
+    if ae.error_reason:
+        return
     if ae.serious:
         criteria = ", ".join(c.replace("_", " ") for c in ae.seriousness_criteria)
         st.error(f"Serious adverse event ({criteria}).", icon=":material/emergency:")

@@ -14,6 +14,7 @@ import streamlit as st
 from models import Actor
 from records.adverse_events import list_adverse_events
 from records.context import Workbench
+from records.dose_readiness import dose_weight, missing_before_dose
 from records.dosing import FIELDS, DoseRead, load_dose, record_dose
 from records.eligibility import eligibility_status
 from ui.capture import audit, flow, meta
@@ -22,7 +23,7 @@ from ui.capture.target import Target
 FID = "EX"
 LABELS = {
     "lot": "Lot number",
-    "cells_total": "Total cells given",
+    "cells_total": "Total cells given (cells, e.g. 1e8 or 100000000)",
     "route": "Route",
     "started_at": "Start (site time, YYYY-MM-DD HH:MM)",
     "stopped_at": "Stop (site time, YYYY-MM-DD HH:MM)",
@@ -41,7 +42,7 @@ def _seed(wb: Workbench, saved: DoseRead | None) -> dict[str, Any]:
 
     seed: dict[str, Any] = {name: get(name) or "" for name in _TEXT}
     seed["cells_total"] = f"{saved.cells_total:.0f}" if saved and saved.cells_total else ""
-    seed["route"] = get("route") or wb.study.product.route
+    seed["route"] = get("route")  # no route chosen for staff: the one given is the one picked
     for name, moment in (
         ("started_at", get("started_local")),
         ("stopped_at", get("stopped_local")),
@@ -104,6 +105,8 @@ def _fields(wb: Workbench, target: Target, disabled: bool) -> None:
         st.selectbox(
             LABELS["route"],
             routes,
+            index=None,
+            placeholder="Choose the route",
             key=flow.key(FID, "route"),
             disabled=disabled,
             format_func=lambda c: wb.study.decode("ROUTE", c) or c,
@@ -145,20 +148,63 @@ def _override(wb: Workbench, target: Target, saved: DoseRead | None, disabled: b
     flow.error(FID, "eligibility_override")
 
 
+def cells(count: float) -> str:
+    """A cell count as people write it: 1.0 × 10⁸."""
+    mantissa, exponent = f"{count:.1e}".split("e")
+    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _before_dosing(wb: Workbench, target: Target, saved: DoseRead | None) -> None:
+    """Before the first dose: the forms of screening and baseline not on file, and the weight
+    cells/kg will be worked out from (or that there is none)."""
+    if saved is not None:
+        return
+    missing = missing_before_dose(wb, target.subject_id)
+    if missing:
+        lines = "\n".join(f"- {m.visit}: {', '.join(m.forms)}" for m in missing)
+        st.warning(
+            "Before dosing, these screening and baseline forms are not on file:\n" + lines,
+            icon=":material/assignment_late:",
+        )
+    weight = dose_weight(wb, target.subject_id, target.visit_id)
+    if weight is None:
+        st.warning(
+            "No weight is recorded yet: cells/kg cannot be worked out. Record the weight "
+            "(vital signs) first.",
+            icon=":material/monitor_weight:",
+        )
+    else:
+        st.caption(f"Cells/kg will be worked out from the weight on file, {weight:g} kg.")
+
+
+def _dose_given(saved: DoseRead | None) -> None:
+    if saved is None:
+        return
+    per_kg = f" = {cells(saved.cells_per_kg)} cells/kg" if saved.cells_per_kg else ""
+    if saved.cells_total:
+        st.caption(f"Cell dose: {cells(saved.cells_total)} cells in total{per_kg}.")
+    if saved.cells_total and not saved.cells_per_kg:
+        st.caption("Cells/kg not worked out: no weight was on file when the dose was saved.")
+
+
 def render(wb: Workbench, actor: Actor, target: Target, form_code: str) -> None:
-    """The administration form, cells per kg once saved, last change and audit trail."""
+    """The administration form, what should precede it, the cell dose per kg once saved, last
+    change and audit trail."""
     saved = load_dose(wb, target.subject_id)
     plan = plan_for(wb, actor, target, saved)
     top, disabled = flow.begin(plan), not target.writable
     st.caption(f"Product {wb.study.product.name}: {wb.study.product.description}.")
+    _before_dosing(wb, target, saved)
     with flow.box(FID, target.writable):
         _fields(wb, target, disabled)
         _override(wb, target, saved, disabled)
         flow.error(FID, "visit_id")
         flow.save_button(plan, in_form=target.writable)
     flow.preview(plan)
-    if saved is not None and saved.cells_per_kg:
-        st.caption(f"{saved.cells_per_kg:,.0f} cells/kg (weight at this visit)")
+    _dose_given(saved)
     meta.last_changed(saved and saved.last_changed_by, saved and saved.last_changed_at, plan.zone)
     if saved is not None:
         audit.history(wb, actor, FID, [("doseadministration", saved.id)], labels=LABELS)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from models import Actor
+from records import words
 from records.assessments import load_assessment
 from records.context import Workbench
 from ui import navigation
 from ui.capture import assessment, dose, instruments, lab_panel, vitals
-from ui.capture.flow import shown
 from ui.capture.target import Target
 
 SELECTED = "visit_form"
@@ -88,8 +88,7 @@ def _instrument(wb: Workbench, actor: Actor, target: Target, code: str) -> None:
         )
     saved = assessment.render(wb, actor, target, code, _view(wb, target, code))
     if saved is not None and saved.derived is not None and saved.derived.values:
-        scores = (f"{k.replace('_', ' ')} {shown(v)}" for k, v in saved.derived.values.items())
-        st.caption("Saved scores: " + ", ".join(scores))
+        st.caption("Saved scores: " + words.scores(saved.derived.values))
 
 
 def render(wb: Workbench, actor: Actor, target: Target, code: str) -> None:

@@ -52,10 +52,11 @@ def table(wb: Workbench, rows: list[HistoryRead]) -> pd.DataFrame:
         [
             {
                 "Category": wb.study.decode("MH_CATEGORY", r.category),
-                "Term": r.term,
+                "Term": logs.struck(r.term, r),
                 "Start": r.start or "",
                 "Ongoing": "yes" if r.ongoing else "",
                 "Note": r.note or "",
+                **logs.error_column(r),
             }
             for r in rows
         ]

@@ -177,6 +177,14 @@ def bilag_view(wb: Workbench) -> View:
             "Last 4 weeks compared with the previous 4 weeks; only manifestations due to SLE "
             "activity. ND not done, 0 not present, 1 improving, 2 same, 3 worse, 4 new."
         )
+        st.button(
+            "Code every unanswered item 0 (not present), all domains",
+            key=flow.key(form_id, "zero_all"),
+            on_click=_zero_unanswered,
+            args=(form_id, [c for c in bilag.ORDINAL_ITEMS if c in by_code]),
+            disabled=disabled,
+            help="For a visit where nothing else is present: answered items are kept.",
+        )
         tabs = st.tabs([d.capitalize() for d in bilag.DOMAINS])
         for domain, tab in zip(bilag.DOMAINS, tabs, strict=True):
             with tab:

@@ -71,7 +71,7 @@ def table(rows: list[MedicationRead]) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "Drug": r.drug,
+                "Drug": logs.struck(r.drug, r),
                 "Dose": r.dose,
                 "Unit": r.dose_unit,
                 "Route": r.route,
@@ -83,6 +83,7 @@ def table(rows: list[MedicationRead]) -> pd.DataFrame:
                 "Prednisone eq. mg/day": r.prednisone_equivalent_mg_per_day,
                 "How": r.prednisone_reason or "",
                 "Data issue": r.steroid_issue or "",
+                **logs.error_column(r),
             }
             for r in rows
         ]
@@ -92,7 +93,7 @@ def table(rows: list[MedicationRead]) -> pd.DataFrame:
 def issues(rows: list[MedicationRead]) -> None:
     """Warn about corticosteroid rows no steroid outcome can count (never skipped silently)."""
     for row in rows:
-        if row.steroid_issue:
+        if row.steroid_issue and not row.error_reason:
             st.warning(
                 f"Not counted in any steroid outcome: {row.steroid_issue}", icon=":material/report:"
             )

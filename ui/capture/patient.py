@@ -1,9 +1,16 @@
 """Patient mode: one questionnaire (PROMIS-29 or SF-36/RAND-36), one item per screen, on a tablet.
 
-Only the questionnaire is drawn, with large answer targets; leaving needs the staff member's
-password. Item wording is not shipped (spec/scoring.md §8: neutral labels; the patient reads the
-licensed paper form). On finish the answers are saved with the mode and completion time, and
-`records` computes the scores, shown to staff after the hand-back.
+Only the questionnaire is drawn, with large answer targets; the staff control sits behind a
+small "Staff" button and needs the staff member's password. Item wording is not shipped (spec
+§8: neutral labels; the patient reads the licensed paper form).
+
+Nothing the patient answered is lost and nothing unanswered passes for complete (#14):
+- finishing with questions unanswered first says "you skipped N" and offers each of them;
+- a questionnaire finished with gaps is saved *in progress*, never complete, and staff are told
+  which questions and which scores are missing (a PROMIS-29 domain is scored only with all four
+  items, spec §8.2); staff complete it on the visit page if the patient declines them;
+- handing back before the end saves the answers so far as in progress, and starting patient
+  mode again for that questionnaire resumes at the first unanswered question.
 """
 
 from __future__ import annotations
@@ -14,18 +21,19 @@ from typing import Any
 import streamlit as st
 
 from models import Actor
-from records import auth
-from records.assessments import save_assessment
+from records import auth, words
+from records.assessments import AssessmentRead, load_assessment, save_assessment
 from records.context import Workbench
 from records.errors import ConflictError, Held, NotFound, PermissionDenied, ValidationFailed
 from records.instruments import instrument
-from ui.capture.flow import shown
 from ui.capture.meta import local_time
 
 STATE = "patient_mode"
 FORM, MODE = "patient_form", "patient_mode_of_administration"
 ANSWER = "patient_answer"
 RESULT = "patient_result"
+LONG_SCALE = 7
+"""More answers than this (the 0–10 pain scale) are drawn narrower, so they fit one line."""
 CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
@@ -33,20 +41,39 @@ CSS = """
 div[role="radiogroup"] { gap: 1rem; flex-wrap: wrap; }
 div[role="radiogroup"] label { font-size: 1.6rem; padding: 1rem 1.6rem; min-width: 4.5rem;
   border: 2px solid #888; border-radius: 0.8rem; }
+.st-key-patient_scale div[role="radiogroup"] { gap: 0.3rem; flex-wrap: nowrap; }
+.st-key-patient_scale div[role="radiogroup"] label { font-size: 1.4rem; padding: 0.8rem 0.2rem;
+  min-width: 0; flex: 1 1 0; justify-content: center; }
 .stButton button { font-size: 1.4rem; padding: 0.8rem 2rem; }
+.st-key-patient_skipped .stButton button { padding: 0.8rem 0.4rem; }
+.st-key-patient_staff .stButton button, .st-key-patient_staff button {
+  font-size: 0.8rem; padding: 0.2rem 0.6rem; opacity: 0.6; }
 </style>
 """
 
 
-def start(subject_id: int, visit_id: int) -> None:
-    """Enter patient mode for the questionnaire and mode chosen by staff."""
+def resumable(saved: AssessmentRead | None) -> bool:
+    """Whether patient mode may (re)start this questionnaire: never begun, or paused."""
+    return saved is None or (saved.state == "in_progress" and saved.mode is not None)
+
+
+def start(wb: Workbench, subject_id: int, visit_id: int) -> None:
+    """Enter patient mode for the questionnaire and mode chosen by staff; a paused one resumes
+    with its answers, its mode and its date, at the first question still unanswered."""
+    form_code = st.session_state[FORM]
+    saved = load_assessment(wb, visit_id, form_code)
+    paused = saved is not None and resumable(saved)
+    answers = dict(saved.values) if paused and saved else {}
+    codes = [item.code for item in _items(wb, form_code)]
     st.session_state[STATE] = {
         "subject_id": subject_id,
         "visit_id": visit_id,
-        "form_code": st.session_state[FORM],
-        "mode": st.session_state[MODE],
-        "index": 0,
-        "answers": {},
+        "form_code": form_code,
+        "mode": saved.mode if paused and saved else st.session_state[MODE],
+        "date": saved.assessment_date if paused and saved else None,
+        "version": saved.version if saved else None,
+        "index": next((n for n, c in enumerate(codes) if c not in answers), 0),
+        "answers": answers,
     }
     st.session_state.pop(RESULT, None)
     st.session_state.pop(ANSWER, None)
@@ -56,20 +83,63 @@ def _items(wb: Workbench, form_code: str) -> list[Any]:
     return list(instrument(wb.study.form(form_code).instrument or "").items)
 
 
-def _keep_answer(session: dict[str, Any], code: str) -> None:
+def _keep_answer(session: dict[str, Any]) -> None:
     value = st.session_state.get(ANSWER)
-    if value is not None:
-        session["answers"][code] = value
+    if value is not None and session.get("current"):
+        session["answers"][session["current"]] = value
 
 
-def _move(session: dict[str, Any], code: str, step: int) -> None:
-    _keep_answer(session, code)
-    session["index"] = max(0, session["index"] + step)
+def _move(session: dict[str, Any], index: int) -> None:
+    _keep_answer(session)
+    session["index"] = max(0, index)
+    session.pop("reviewing", None)
     st.session_state.pop(ANSWER, None)
 
 
-def _finish(wb: Workbench, actor: Actor, session: dict[str, Any], code: str) -> None:
-    _keep_answer(session, code)
+def _skipped(wb: Workbench, session: dict[str, Any]) -> list[Any]:
+    answers = session["answers"]
+    return [item for item in _items(wb, session["form_code"]) if item.code not in answers]
+
+
+def _finish(wb: Workbench, actor: Actor, session: dict[str, Any], confirmed: bool) -> None:
+    """Save the questionnaire; with questions unanswered, first show them (unless confirmed)."""
+    _keep_answer(session)
+    st.session_state.pop(ANSWER, None)
+    skipped = _skipped(wb, session)
+    if skipped and not confirmed:
+        session["reviewing"] = True
+        return
+    read = _save(wb, actor, session, "in_progress" if skipped else "complete")
+    if read is None:
+        session["failed"] = True  # staff see why on the hand-back; the answers stay
+        return
+    if skipped:
+        st.session_state[RESULT] = ("warning", _gaps_message(wb, session, read, skipped))
+    else:
+        when = local_time(read.completed_at, wb.study.site.timezone)
+        scores = words.scores(read.derived.values if read.derived else {})
+        st.session_state[RESULT] = ("success", f"Questionnaire saved, completed {when}. {scores}")
+    session["done"] = True
+
+
+def _gaps_message(
+    wb: Workbench, session: dict[str, Any], read: AssessmentRead, skipped: list[Any]
+) -> str:
+    numbers = ", ".join(str(item.number) for item in skipped)
+    unscored = [k for k, v in (read.derived.values if read.derived else {}).items() if v is None]
+    total = len(_items(wb, session["form_code"]))
+    names = ", ".join(map(words.score, unscored))
+    missing = f" Not scored without them: {names}." if unscored else ""
+    return (
+        f"The patient finished with {len(skipped)} of {total} questions unanswered "
+        f"({'questions' if len(skipped) > 1 else 'question'} {numbers}): saved as in progress, "
+        f"not complete.{missing} Start patient mode again to let the patient answer them, or "
+        "complete the form on the visit page if the patient declines."
+    )
+
+
+def _save(wb: Workbench, actor: Actor, session: dict[str, Any], state: str) -> Any:
+    """Save the answers in `state`; on refusal the message goes to staff and None returns."""
     try:
         read = save_assessment(
             wb,
@@ -77,57 +147,88 @@ def _finish(wb: Workbench, actor: Actor, session: dict[str, Any], code: str) -> 
             visit_id=session["visit_id"],
             form_code=session["form_code"],
             values=session["answers"],
-            assessment_date=date.today(),
+            assessment_date=session["date"] or date.today(),
+            state=state,
             mode=session["mode"],
+            expected_version=session["version"],
         )
     except ValidationFailed as err:
-        message = "; ".join(f"{k}: {v}" for k, v in err.errors.items())
-        st.session_state[RESULT] = ("error", message)
+        message = "; ".join(f"{words.field(k)}: {v}" for k, v in err.errors.items())
+        st.session_state[RESULT] = ("error", f"Not saved: {message}")
+        return None
     except (ConflictError, PermissionDenied, NotFound, Held) as err:
-        st.session_state[RESULT] = ("error", str(err))
-    else:
-        scores = ", ".join(f"{k} {shown(v)}" for k, v in (read.derived.values or {}).items())
-        when = local_time(read.completed_at, wb.study.site.timezone)
-        st.session_state[RESULT] = ("success", f"Questionnaire saved, completed {when}. {scores}")
-    session["done"] = True
+        st.session_state[RESULT] = ("error", f"Not saved: {err}")
+        return None
+    session["version"], session["date"] = read.version, read.assessment_date
+    return read
 
 
 def questionnaire(wb: Workbench, actor: Actor) -> None:
-    """The current item with its answers, Back / Next (or Finish), and a progress bar."""
+    """The current item with its answers, Back / Next (or Finish), and a progress bar; the
+    skipped questions before finishing; thanks once saved."""
     session = st.session_state[STATE]
     items = _items(wb, session["form_code"])
     st.html(CSS)
-    if session.get("done"):
-        st.title("Thank you")
+    if session.get("done") or session.get("failed"):
+        st.title("Thank you" if session.get("done") else "Almost done")
         st.markdown("### Please hand the tablet back to the study staff.")
+        return
+    if session.get("reviewing"):
+        _review(wb, actor, session)
         return
     index = min(session["index"], len(items) - 1)
     item = items[index]
-    st.progress((index + 1) / len(items), text=f"Question {index + 1} of {len(items)}")
+    session["current"] = item.code
+    answered = len(session["answers"])
+    st.progress(answered / len(items), text=f"Question {index + 1} of {len(items)}")
     st.markdown(f"## {item.label}")
     st.caption(f"Question {item.number} on your questionnaire. Choose the number of your answer.")
     if ANSWER not in st.session_state:
         st.session_state[ANSWER] = session["answers"].get(item.code)
     options = [o.code for o in item.options]
-    st.radio("Your answer", options, index=None, key=ANSWER, horizontal=True)
-    _buttons(wb, actor, session, item.code, index, len(items))
+    with st.container(key="patient_scale" if len(options) > LONG_SCALE else "patient_choice"):
+        st.radio("Your answer", options, index=None, key=ANSWER, horizontal=True)
+    _buttons(wb, actor, session, index, len(items))
 
 
-def _buttons(
-    wb: Workbench, actor: Actor, session: dict[str, Any], code: str, index: int, count: int
-) -> None:
+def _review(wb: Workbench, actor: Actor, session: dict[str, Any]) -> None:
+    """ "You skipped N questions": each one can be answered, or the questionnaire finished."""
+    skipped = _skipped(wb, session)
+    count = len(skipped)
+    st.title(f"You skipped {count} question{'s' if count != 1 else ''}")
+    st.markdown(
+        "### Tap a question's number to answer it now, or finish without them. "
+        "The study staff will see which ones were left out."
+    )
+    codes = [item.code for item in _items(wb, session["form_code"])]
+    with st.container(key="patient_skipped"):
+        for row in range(0, count, 6):
+            for column, item in zip(st.columns(6), skipped[row : row + 6], strict=False):
+                column.button(
+                    str(item.number),
+                    key=f"patient_goto_{item.code}",
+                    on_click=_move,
+                    args=(session, codes.index(item.code)),
+                    width="stretch",
+                )
+    st.button(
+        "Finish without them",
+        key="patient_finish_anyway",
+        type="primary",
+        on_click=_finish,
+        args=(wb, actor, session, True),
+    )
+
+
+def _buttons(wb: Workbench, actor: Actor, session: dict[str, Any], index: int, count: int) -> None:
     """Back, then Next (or Finish on the last question)."""
     back, ahead, _ = st.columns([1, 1, 3])
     back.button(
-        "Back",
-        key="patient_back",
-        on_click=_move,
-        args=(session, code, -1),
-        disabled=index == 0,
+        "Back", key="patient_back", on_click=_move, args=(session, index - 1), disabled=index == 0
     )
     if index < count - 1:
         ahead.button(
-            "Next", key="patient_next", type="primary", on_click=_move, args=(session, code, 1)
+            "Next", key="patient_next", type="primary", on_click=_move, args=(session, index + 1)
         )
     else:
         ahead.button(
@@ -135,13 +236,15 @@ def _buttons(
             key="patient_finish",
             type="primary",
             on_click=_finish,
-            args=(wb, actor, session, code),
+            args=(wb, actor, session, False),
         )
 
 
 def hand_back(wb: Workbench, actor: Actor) -> None:
-    """Leave patient mode: only with the signed-in staff member's password."""
-    with st.expander("Staff: hand back"):
+    """Leave patient mode, only with the signed-in staff member's password: a small "Staff"
+    control below the questionnaire, not a panel the patient reads or taps by mistake."""
+    st.container(height=120, border=False)  # distance from the answer buttons
+    with st.container(key="patient_staff"), st.popover("Staff"):
         st.text_input("Staff password", type="password", key="patient_staff_password")
         st.button(
             "Hand back to staff", key="patient_hand_back", on_click=_hand_back, args=(wb, actor)
@@ -149,17 +252,58 @@ def hand_back(wb: Workbench, actor: Actor) -> None:
         message = st.session_state.pop("patient_hand_back_error", None)
         if message:
             st.error(message)
+        if st.session_state[STATE].get("unsaved"):
+            st.button(
+                "Leave without saving", key="patient_discard", on_click=_discard, args=(wb, actor)
+            )
 
 
-def _hand_back(wb: Workbench, actor: Actor) -> None:
+def _staff_present(wb: Workbench, actor: Actor) -> bool:
+    """Whether the password typed is the signed-in staff member's (else the message says so)."""
     password = st.session_state.pop("patient_staff_password", "") or ""
     try:
         auth.authenticate(wb.engine, actor.username, password)
     except PermissionDenied:
         st.session_state["patient_hand_back_error"] = "Wrong staff password."
+        return False
+    return True
+
+
+def _hand_back(wb: Workbench, actor: Actor) -> None:
+    """Staff take the tablet back; an unfinished questionnaire is paused, its answers kept."""
+    if not _staff_present(wb, actor):
+        return
+    session = st.session_state[STATE]
+    if not session.get("done"):
+        _keep_answer(session)
+        if not session["answers"]:
+            message = "Patient mode ended before any question was answered; nothing was saved."
+            st.session_state[RESULT] = ("warning", message)
+        elif _save(wb, actor, session, "in_progress") is None:
+            # Not saved (the visit was locked meanwhile, say): patient mode stays on with the
+            # answers, staff read why and may leave without saving.
+            st.session_state["patient_hand_back_error"] = st.session_state.pop(RESULT)[1]
+            session["unsaved"] = True
+            return
+        else:
+            total = len(_items(wb, session["form_code"]))
+            st.session_state[RESULT] = (
+                "info",
+                f"Paused with {len(session['answers'])} of {total} questions answered, saved as "
+                "in progress. Start patient mode again for this questionnaire to resume where "
+                "the patient stopped.",
+            )
+    st.session_state.pop(STATE, None)
+    st.session_state.pop(ANSWER, None)
+
+
+def _discard(wb: Workbench, actor: Actor) -> None:
+    """Staff leave after a save was refused; the answers are dropped, and staff are told so."""
+    if not _staff_present(wb, actor):
         return
     session = st.session_state.pop(STATE, {})
-    if not session.get("done"):
-        message = "Patient mode ended before the questionnaire was finished; nothing was saved."
-        st.session_state[RESULT] = ("warning", message)
+    count = len(session.get("answers", {}))
+    answers = f"{count} answer{'s' if count != 1 else ''}"
+    message = f"Patient mode left without saving: {answers} not kept."
+    st.session_state[RESULT] = ("warning", message)
     st.session_state.pop(ANSWER, None)
