@@ -153,6 +153,16 @@ def _check_context(
             raise ValidationFailed({"reaction_ae_id": "is not an adverse event of this subject"})
 
 
+def _check_reaction_link(session: Session, ae_id: int | None, row: Any) -> None:
+    """A new link to an adverse event entered in error is refused (one kept from before the
+    event was marked does not block other corrections of the dose)."""
+    if ae_id is None or (row is not None and row.reaction_ae_id == ae_id):
+        return
+    ae = session.get(AdverseEvent, ae_id)
+    if ae is not None and ae.error_reason:
+        raise ValidationFailed({"reaction_ae_id": "that adverse event is entered in error"})
+
+
 def _check_eligible(
     session: Session, wb: Workbench, subject: Subject, override: str | None
 ) -> None:
@@ -189,6 +199,7 @@ def record_dose(
         query = select(DoseAdministration).where(DoseAdministration.subject_id == subject.id)
         row = session.scalar(query)
         _check_context(session, wb, visit, subject, clean, row is None)
+        _check_reaction_link(session, clean["reaction_ae_id"], row)
         weight = latest_weight(session, subject.id, visit.id)  # type: ignore[arg-type]
         clean["cells_per_kg"] = clean["cells_total"] / weight if weight else None
         if row is None:

@@ -110,7 +110,7 @@ def _check_steroid(clean: dict[str, Any], start: PartialDate | None, errors: fie
     try:
         steroids.prednisone_factor(clean["drug"] or "")
     except ScoringInputError:
-        errors.setdefault("drug", "is not a corticosteroid with a prednisone equivalence (§6.1)")
+        errors.setdefault("drug", "is not a corticosteroid with a known prednisone equivalence")
     if clean["dose"] is None:
         errors.setdefault("dose", "is required for a corticosteroid")
     if (clean["dose_unit"] or "").lower() != "mg":

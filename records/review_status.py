@@ -92,6 +92,7 @@ def checklist(session: Session, wb: Workbench) -> tuple[CheckItem, ...]:
         f"{numbers[a.subject_id]} AE {a.sequence} ({a.term}): outcome or causality missing"
         for a in session.scalars(select(AdverseEvent).order_by(AdverseEvent.id))  # type: ignore[arg-type]
         if a.subject_id in numbers
+        and not a.error_reason  # entered in error: kept, but nothing to complete
         and (
             (a.outcome or "").strip().upper() in MISSING
             or (a.relationship or "").strip().upper() in MISSING

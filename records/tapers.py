@@ -25,20 +25,28 @@ from records.medications import MedicationRead, check_subject, read_row, validat
 from records.permissions import require
 from records.write_path import audited
 from scoring.errors import ScoringInputError
+from scoring.steroid_table import ADMINISTRATIONS_PER_DAY
 from scoring.tapers import TaperStep, taper_steps
 
 FIELDS = ("drug", "route", "frequency", "indication", "start", "start_mg", "step_mg")
 FIELDS += ("every_days", "until_mg")
+FREQUENCIES = tuple(ADMINISTRATIONS_PER_DAY)
+"""A taper is taken every day at a fixed number of doses (not as needed, not once)."""
 
 
 @dataclass(frozen=True, slots=True)
 class TaperPlan:
-    """The steps of a taper: those to save now (begun by today) and those still to come."""
+    """The steps of a taper: those to save now (begun by today) and those still to come.
+
+    A step in force today is saved ongoing, without the stop it is planned to have (a stop
+    date may not be in the future): `running` names it, so the page can say that its stop
+    date is to be given when the next step is entered, else the two rows add up."""
 
     now: tuple[TaperStep, ...]
     later: tuple[TaperStep, ...]
     rows: tuple[dict[str, Any], ...]
     """The medication rows of `now`, as `save_medication` takes them."""
+    running: TaperStep | None = None
 
 
 def plan_taper(wb: Workbench, values: Mapping[str, Any], today: date) -> TaperPlan:
@@ -47,6 +55,7 @@ def plan_taper(wb: Workbench, values: Mapping[str, Any], today: date) -> TaperPl
     values = screen(values, FIELDS, errors)
     get = values.get
     start = fields.a_date(errors, "start", get("start"), required=True, not_after=today)
+    fields.choice(errors, "frequency", get("frequency") or "QD", FREQUENCIES)
     doses = {
         name: fields.number(errors, name, get(name), required=True, minimum=0, maximum=2_000)
         for name in ("start_mg", "step_mg", "until_mg")
@@ -77,7 +86,8 @@ def plan_taper(wb: Workbench, values: Mapping[str, Any], today: date) -> TaperPl
         rows.append(row | {"ongoing": running})
     for row in rows:  # every row passes the checks of a row typed by hand
         validate_row(wb, row, today)
-    return TaperPlan(now, later, tuple(rows))
+    running = next((s for s, r in zip(now, rows, strict=True) if r["ongoing"] and s.stop), None)
+    return TaperPlan(now, later, tuple(rows), running)
 
 
 def save_taper(

@@ -69,6 +69,7 @@ FIELDS: Final[dict[str, str]] = {
     "visit_hold": "visit hold",
     "verified": "verified",
     "pulse": "IV pulse",
+    "error_reason": "entered in error: reason",
 }
 
 SUBJECT_STATUSES: Final[dict[str, str]] = {

@@ -7,6 +7,7 @@ import pytest
 
 from records import auth
 from records.assessments import load_assessment
+from records.audit_trail import AuditFilter, audit_frame
 from records.holds import place_hold
 from records.instruments import instrument
 from tests.pages import capture_support as fixtures
@@ -131,11 +132,18 @@ def test_hand_back_pauses_and_the_next_start_resumes(wb, staff):
     assert "Question 4 of 36" in str(at.get("progress")[0].proto.text)
     at.button(key="patient_back").click().run()
     assert at.radio(key="patient_answer").value == "1"  # the paused answers came back
+    at.radio(key="patient_answer").set_value("2")  # the patient changes a saved answer
     at.button(key="patient_next").click().run()
     answer(at, instrument("RAND36").items[3:])
     saved = load_assessment(wb, subject.visits["V1"], "RAND36")
     assert saved.state == "complete" and saved.mode == "SELF"  # the mode it was begun in
     assert len(saved.values) == 36 and saved.values["RAND01"] == "2"
+    assert saved.values["RAND03"] == "2"  # the change is saved, with its audit reason
+    trail = audit_frame(wb.engine, fixtures.USERS["monitor"], AuditFilter(subject_id=subject.id))
+    changed = trail[(trail["action"] == "update") & (trail["old_value"] == "1")]
+    assert changed[["new_value", "reason"]].values.tolist() == [
+        ["2", "answered by the patient in patient mode"]
+    ]
 
 
 def test_a_refused_pause_keeps_patient_mode_until_staff_leave_without_saving(wb, staff):

@@ -7,7 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from models import AuditEvent
+from models.db import read_session
 from records.adverse_events import save_adverse_event
+from records.dosing import load_dose, record_dose
 from records.entered_in_error import mark_entered_in_error, restore_entered_in_error
 from records.errors import ConflictError, Held, NotFound, ValidationFailed
 from records.history import save_history
@@ -16,9 +18,10 @@ from records.listings.catalogue import read_listings
 from records.listings.model import Scope
 from records.medications import list_medications, save_medication, steroid_series
 from records.outcomes.source import load_study_data
+from records.review_status import checklist
 from records.standards.sdtm import read_sdtm
 from records.visits import calendar
-from tests.records.conftest import TODAY, counts
+from tests.records.conftest import TODAY, counts, dose_values
 
 pytestmark = pytest.mark.req("REQ-SEC-05", "REQ-AUD-01")
 
@@ -150,3 +153,26 @@ def test_a_history_row_in_error_no_longer_completes_its_form(wb, actor, subject)
     _mark(wb, actor, "medicalhistory", row, "asthma belongs to another subject")
     state = {r.visit_code: r.forms.get("MH") for r in calendar(wb, subject.id, TODAY)}
     assert state["SCR"] == "not_started"
+
+
+def test_an_event_in_error_is_nothing_to_complete_before_lock_nor_a_reaction_to_link(
+    wb, actor, dosed
+):
+    unknown = {**AE, "outcome": "UNKNOWN"}
+    event = save_adverse_event(wb, actor, subject_id=dosed.id, values=unknown, today=TODAY)
+
+    def ae_problems():
+        with read_session(wb.engine) as session:
+            items = checklist(session, wb)
+        return next(c for c in items if "adverse event" in c.name).problems
+
+    assert len(ae_problems()) == 1
+    _mark(wb, actor, "adverseevent", event, "duplicate of AE 2")
+    assert ae_problems() == ()
+    dose = load_dose(wb, dosed.id)
+    before = counts(wb)
+    with pytest.raises(ValidationFailed) as refused:
+        record_dose(wb, actor, visit_id=dose.visit_id, values=dose_values(reaction=True,
+                    reaction_ae_id=event.id), reason="link the reaction",
+                    expected_version=dose.version)  # fmt: skip
+    assert "entered in error" in refused.value.errors["reaction_ae_id"] and counts(wb) == before

@@ -45,6 +45,7 @@ def test_a_taper_under_way_saves_what_has_begun_the_current_step_ongoing(wb, act
         (20, None, True),
     ]
     assert [s.dose_mg for s in plan.later] == [10]  # still to come: not written
+    assert plan.running is not None and plan.running.dose_mg == 20  # its stop is to be given
 
 
 @pytest.mark.parametrize(
@@ -58,6 +59,7 @@ def test_a_taper_under_way_saves_what_has_begun_the_current_step_ongoing(wb, act
         ({"route": None}, "route"),  # every row gets the checks of a row typed by hand
         ({"drug": ""}, "drug"),
         ({"colour": "red"}, "colour"),
+        ({"frequency": "PRN"}, "frequency"),  # a taper is taken every day
     ],
 )
 def test_a_wrong_field_is_named_and_nothing_is_written(wb, actor, subject, change, field):

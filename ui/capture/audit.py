@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from models import Actor
+from records import words
 from records.audit_trail import field_history, visit_trail
 from records.context import Workbench
 from ui.capture.flow import key
@@ -91,7 +92,7 @@ def history(
         "Field",
         [ALL, *fields],
         key=key(form_id, "audit_field"),
-        format_func=lambda f: names.get(f, f),
+        format_func=lambda f: names.get(f) or words.field(f),
     )
     if choice != ALL:
         frame = frame[frame["field"] == choice]

@@ -121,9 +121,11 @@ def _fields(wb: Workbench, target: Target, disabled: bool) -> None:
         )
         flow.error(FID, "interruption_note")
         st.checkbox(LABELS["reaction"], key=flow.key(FID, "reaction"), disabled=disabled)
-        events = {
+        linked = st.session_state.get(flow.key(FID, "reaction_ae_id"))
+        events = {  # an event entered in error is offered only if already linked
             ae.id: f"AE {ae.sequence}: {ae.values['term']}"
             for ae in list_adverse_events(wb, target.subject_id)
+            if not ae.error_reason or ae.id == linked
         }
         st.selectbox(
             LABELS["reaction_ae_id"],

@@ -80,7 +80,9 @@ def table(rows: list[MedicationRead]) -> pd.DataFrame:
                 "Stop": r.stop or ("single dose" if r.frequency == "ONCE" else "ongoing"),
                 "Steroid": "yes" if r.corticosteroid else "",
                 "Pulse": "yes" if r.pulse else "",
-                "Prednisone eq. mg/day": r.prednisone_equivalent_mg_per_day,
+                "Prednisone eq. mg/day": (
+                    None if r.error_reason else r.prednisone_equivalent_mg_per_day
+                ),
                 "How": r.prednisone_reason or "",
                 "Data issue": r.steroid_issue or "",
                 **logs.error_column(r),

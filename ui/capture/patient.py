@@ -32,6 +32,8 @@ STATE = "patient_mode"
 FORM, MODE = "patient_form", "patient_mode_of_administration"
 ANSWER = "patient_answer"
 RESULT = "patient_result"
+PATIENT_REASON = "answered by the patient in patient mode"
+"""The audit reason of a save over a paused questionnaire (an answer may have changed)."""
 LONG_SCALE = 7
 """More answers than this (the 0–10 pain scale) are drawn narrower, so they fit one line."""
 CSS = """
@@ -72,7 +74,7 @@ def start(wb: Workbench, subject_id: int, visit_id: int) -> None:
         "mode": saved.mode if paused and saved else st.session_state[MODE],
         "date": saved.assessment_date if paused and saved else None,
         "version": saved.version if saved else None,
-        "index": next((n for n, c in enumerate(codes) if c not in answers), 0),
+        "index": next((n for n, c in enumerate(codes) if c not in answers), len(codes) - 1),
         "answers": answers,
     }
     st.session_state.pop(RESULT, None)
@@ -150,6 +152,9 @@ def _save(wb: Workbench, actor: Actor, session: dict[str, Any], state: str) -> A
             assessment_date=session["date"] or date.today(),
             state=state,
             mode=session["mode"],
+            # A paused form is saved data: an answer the patient changes on resuming is a
+            # change with a reason, which is this (the audit trail says who typed it).
+            reason=PATIENT_REASON if session["version"] is not None else None,
             expected_version=session["version"],
         )
     except ValidationFailed as err:

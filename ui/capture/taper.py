@@ -14,9 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from models import Actor
+from records import words
 from records.context import Workbench
-from records.errors import NotFound, PermissionDenied, ValidationFailed
-from records.tapers import FIELDS, TaperPlan, plan_taper, save_taper
+from records.errors import ConflictError, Held, NotFound, PermissionDenied, ValidationFailed
+from records.tapers import FIELDS, FREQUENCIES, TaperPlan, plan_taper, save_taper
 from ui.forms import field_errors, show_errors, summary
 
 FORM = "TAPER"
@@ -28,6 +29,10 @@ NUMBERS = {
     "every_days": "Every (days)",
     "until_mg": "Until (mg; 0 = stopped)",
 }
+
+
+_PLACED = frozenset({"drug", "route", "start", *NUMBERS})
+"""The fields whose message shows under their own box."""
 
 
 def _key(name: str) -> str:
@@ -57,30 +62,42 @@ def _save(wb: Workbench, actor: Actor, subject_id: int) -> None:
         field_errors(FORM, err.errors)
         st.session_state.pop(PLAN, None)
         return
-    except (NotFound, PermissionDenied) as err:
+    except (ConflictError, Held, NotFound, PermissionDenied) as err:
         st.session_state[DONE] = ("error", f"Not saved: {err}")
         return
     st.session_state.pop(PLAN, None)
     later = f"; {len(plan.later)} later steps to enter as they happen" if plan.later else ""
-    st.session_state[DONE] = ("success", f"Taper saved: {len(saved)} rows{later}.")
+    message = f"Taper saved: {len(saved)} rows{later}.{_running(plan)}"
+    st.session_state[DONE] = ("success", message)
     for name in ("start", "start_mg", "step_mg", "every_days", "until_mg"):
         st.session_state.pop(_key(name), None)
 
 
-def _rows(plan: TaperPlan) -> pd.DataFrame:
-    steps = [*((s, "saved") for s in plan.now), *((s, "to come: not written") for s in plan.later)]
-    return pd.DataFrame(
-        [
-            {
-                "Dose (mg)": step.dose_mg,
-                "From": step.start,
-                "To": step.stop or "ongoing",
-                "Row": state,
-                "Why": step.why,
-            }
-            for step, state in steps
-        ]
+def _running(plan: TaperPlan) -> str:
+    """What staff must do for the step in force today, saved ongoing (else two rows add up)."""
+    step = plan.running
+    if step is None:
+        return ""
+    return (
+        f" The {step.dose_mg:g} mg row is saved as ongoing: it is planned to stop on "
+        f"{step.stop}; give it that stop date (edit the row) when the next step is entered, "
+        "or the two doses add up."
     )
+
+
+def _rows(plan: TaperPlan) -> pd.DataFrame:
+    """The rows as they will be saved, then the steps to come (not written)."""
+    saved = [
+        {"Dose (mg)": r["dose"], "From": r["start"], "To": r["stop"] or "ongoing",
+         "Row": "to be saved", "Why": step.why}
+        for step, r in zip(plan.now, plan.rows, strict=True)
+    ]  # fmt: skip
+    later = [
+        {"Dose (mg)": s.dose_mg, "From": s.start, "To": s.stop or "ongoing",
+         "Row": "to come: not written now", "Why": s.why}
+        for s in plan.later
+    ]  # fmt: skip
+    return pd.DataFrame([*saved, *later])
 
 
 def panel(wb: Workbench, actor: Actor, subject_id: int) -> None:
@@ -92,6 +109,9 @@ def panel(wb: Workbench, actor: Actor, subject_id: int) -> None:
     opened = bool(errors) or PLAN in st.session_state
     with st.expander("Enter a corticosteroid taper", expanded=opened):
         summary(errors)
+        for name, message in errors.items():  # a row check on a field the form has no box for
+            if name not in _PLACED:
+                st.error(f"{words.field(name).capitalize()}: {message}", icon=":material/error:")
         with st.form(f"{FORM}__form", border=False, enter_to_submit=False):
             _fields(wb, errors)
             st.form_submit_button("Show the rows", on_click=_preview, args=(wb,))
@@ -99,11 +119,12 @@ def panel(wb: Workbench, actor: Actor, subject_id: int) -> None:
         if plan is None:
             return
         st.dataframe(_rows(plan), hide_index=True)
-        if plan.later:
-            st.caption(
+        if plan.later or plan.running:
+            later = (
                 f"{len(plan.later)} steps start after today: they are not written now (a "
                 "medication row records what was taken); enter them as they happen."
             )
+            st.caption(later + _running(plan))
         st.button(
             f"Save {len(plan.rows)} rows",
             key=_key("save"),
@@ -125,7 +146,7 @@ def _fields(wb: Workbench, errors: dict[str, str]) -> None:
                      format_func=lambda c: decode("ROUTE", c) or c)  # fmt: skip
     with middle:
         show_errors(errors, "route")
-    frequencies = wb.study.codes("FREQ")
+    frequencies = [c for c in wb.study.codes("FREQ") if c in FREQUENCIES]
     right.selectbox(
         "Frequency",
         frequencies,
