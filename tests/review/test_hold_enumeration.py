@@ -20,10 +20,12 @@ from records import (
     assessments,
     dosing,
     eligibility,
+    entered_in_error,
     history,
     labs,
     medications,
     subjects,
+    tapers,
     visits,
     vitals,
 )
@@ -46,6 +48,8 @@ AE = {"term": "Headache", "onset": "2025-02-20T14:00", "end": "2025-02-21", "sev
       "outcome": "RECOVERED/RESOLVED"}  # fmt: skip
 MED = {"drug": "hydroxychloroquine", "dose": 200, "dose_unit": "mg", "route": "ORAL",
        "frequency": "QD", "start": "2024-01", "ongoing": True, "indication": "SLE"}  # fmt: skip
+TAPER = {"drug": "prednisone", "route": "ORAL", "start": CONSENT, "start_mg": 20, "step_mg": 10,
+         "every_days": 7, "until_mg": 0}  # fmt: skip
 # Writers of non-clinical rows (accounts, review, export audit, the site row): not held.
 NOT_CLINICAL = {
     "records.auth",
@@ -60,8 +64,8 @@ NOT_CLINICAL = {
     "records.sites.sync_sites",
     "records.sites.set_sites",
 }
-# Writers that only call the use cases below (the ODM log importer).
-THROUGH_USE_CASES = {"records.standards.odm_logs.import_logs"}
+# Writers that only call the use cases below (the ODM importer and its log importer).
+THROUGH_USE_CASES = {"records.standards.odm_logs.import_logs", "records.standards.odm_import"}
 
 
 def _vitals_v1(wb, actor, s) -> None:
@@ -75,6 +79,21 @@ def _eligible(wb, actor, s) -> None:
         wb, actor, visit_id=s.visits["SCR"], values=all_met(wb), today=TODAY
     )
     _vitals_v1(wb, actor, s)
+
+
+def _medication(wb, actor, s) -> None:
+    medications.save_medication(wb, actor, subject_id=s.id, values=MED, today=TODAY)
+
+
+def _in_error(wb, actor, s) -> None:
+    _medication(wb, actor, s)
+    _mark(entered_in_error.mark_entered_in_error, wb, actor, s)
+
+
+def _mark(act, wb, actor, s) -> Any:
+    (row,) = medications.list_medications(wb, s.id)
+    return act(wb, actor, entity="medication", record_id=row.id, reason="entered twice",
+               expected_version=row.version)  # fmt: skip
 
 
 def _visit_version(wb, s, code: str) -> int:
@@ -153,6 +172,20 @@ CASES = [
         ),
     ),
     Case(
+        "records.tapers.save_taper",
+        lambda wb, a, s: tapers.save_taper(wb, a, subject_id=s.id, values=TAPER, today=TODAY),
+    ),
+    Case(
+        "records.entered_in_error.mark_entered_in_error",
+        lambda wb, a, s: _mark(entered_in_error.mark_entered_in_error, wb, a, s),
+        setup=_medication,
+    ),
+    Case(
+        "records.entered_in_error.restore_entered_in_error",
+        lambda wb, a, s: _mark(entered_in_error.restore_entered_in_error, wb, a, s),
+        setup=_in_error,
+    ),
+    Case(
         "records.adverse_events.save_adverse_event",
         lambda wb, a, s: adverse_events.save_adverse_event(
             wb, a, subject_id=s.id, values=AE, today=TODAY
@@ -226,6 +259,13 @@ def _write_use_cases() -> set[str]:
     found = {f"{m}.{n.name}" for m, n in functions if _calls(n, opening)}
     direct = {name.rsplit(".", 1)[1] for name in found if name.rsplit(".", 1)[1][0] != "_"}
     found |= {f"{m}.{n.name}" for m, n in functions if _calls(n, direct)}
+    # A private helper opening the transaction counts for its own module's callers.
+    private = {tuple(name.rsplit(".", 1)) for name in found if name.rsplit(".", 1)[1][0] == "_"}
+    found |= {
+        f"{m}.{n.name}"
+        for m, n in functions
+        if _calls(n, {helper for module, helper in private if module == m})
+    }
     public = {n for n in found if not n.rsplit(".", 1)[1].startswith("_")}
     skip = NOT_CLINICAL | THROUGH_USE_CASES
     return {n for n in public if not any(n.startswith(m) for m in skip)}
