@@ -45,7 +45,7 @@ class TaperPlan:
     now: tuple[TaperStep, ...]
     later: tuple[TaperStep, ...]
     rows: tuple[dict[str, Any], ...]
-    """The medication rows of `now`, as `save_medication` takes them."""
+    """The medication rows of `now`, checked as a row typed by hand is (the stored fields)."""
     running: TaperStep | None = None
 
 
@@ -79,13 +79,10 @@ def plan_taper(wb: Workbench, values: Mapping[str, Any], today: date) -> TaperPl
         "corticosteroid": True,
     }
     rows = []
-    for step in now:
-        running = step.stop is None or step.stop > today  # in force today: ongoing
-        stop = None if running else step.stop
-        row = {**common, "dose": step.dose_mg, "start": step.start, "stop": stop}
-        rows.append(row | {"ongoing": running})
-    for row in rows:  # every row passes the checks of a row typed by hand
-        validate_row(wb, row, today)
+    for step in now:  # every row passes the checks of a row typed by hand
+        ongoing = step.stop is None or step.stop > today  # in force today: ongoing
+        row = {**common, "dose": step.dose_mg, "start": step.start, "ongoing": ongoing}
+        rows.append(validate_row(wb, row | {"stop": None if ongoing else step.stop}, today))
     running = next((s for s, r in zip(now, rows, strict=True) if r["ongoing"] and s.stop), None)
     return TaperPlan(now, later, tuple(rows), running)
 
@@ -103,10 +100,10 @@ def save_taper(
     today = today or date.today()
     plan = plan_taper(wb, values, today)
     with audited(wb, actor) as session:
-        check_subject(session, subject_id, plan.rows[0]["start"].isoformat())
+        check_subject(session, subject_id, plan.rows[0]["start"])
         saved = []
         for row in plan.rows:
-            medication = Medication(subject_id=subject_id, **validate_row(wb, row, today))
+            medication = Medication(subject_id=subject_id, **row)
             session.add(medication)
             session.flush()
             saved.append(read_row(session, medication))

@@ -43,10 +43,15 @@ IN_ERROR = "Entered in error"
 _STRIKE = "\u0336"
 
 
+def in_error(row: Any) -> bool:
+    """Whether a row (of any log) is marked entered in error."""
+    return bool(getattr(row, "error_reason", None))
+
+
 def struck(text: Any, row: Any) -> Any:
     """`text` struck through (a combining stroke after each character) when `row` is in error:
     tables and pickers draw plain text, so the stroke has to be in the text itself."""
-    if not getattr(row, "error_reason", None) or text is None:
+    if not in_error(row) or text is None:
         return text
     return "".join(f"{c}{_STRIKE}" for c in str(text))
 
@@ -73,7 +78,7 @@ def choose(form: LogForm, rows: Sequence[Any], describe: Callable[[Any], str]) -
 
 def _described(describe: Callable[[Any], str], row: Any) -> str:
     text = describe(row)
-    return f"{IN_ERROR}: {text}" if getattr(row, "error_reason", None) else text
+    return f"{IN_ERROR}: {text}" if in_error(row) else text
 
 
 def plan_for(
@@ -114,10 +119,10 @@ def edit(
     writable: bool,
 ) -> None:
     """The row's form, edit preview, the entered-in-error mark, last change and audit trail."""
-    in_error = row is not None and bool(row.error_reason)
-    if in_error:
+    marked = in_error(row)
+    if marked:
         st.error(f"{IN_ERROR}: {row.error_reason}", icon=":material/block:")
-    plan = plan_for(wb, form, subject_id, row, values, writable and not in_error)
+    plan = plan_for(wb, form, subject_id, row, values, writable and not marked)
     top = flow.begin(plan)
     with flow.box(form.form_id, plan.writable):
         fields.layout(form.form_id, form.fields, wb.study, not plan.writable, form.width)
@@ -135,25 +140,25 @@ def edit(
 def error_mark(wb: Workbench, actor: Actor, form: LogForm, row: Any, can_write: bool) -> None:
     """Mark the row entered in error (it stays, struck through), or restore one so marked;
     both need a reason, which the audit trail keeps."""
-    in_error = bool(row.error_reason)
+    marked = in_error(row)
     name = flow.key(form.form_id, f"error_{row.id}")
     message = st.session_state.pop(f"{name}__message", None)
     if message:
         getattr(st, message[0])(message[1])
     if not can_write:
         return
-    title = f"Restore this {form.noun}" if in_error else "Mark entered in error"
+    title = f"Restore this {form.noun}" if marked else "Mark entered in error"
     with st.expander(title, expanded=False):
         st.caption(
             f"The {form.noun} comes back into outcomes and can be edited again."
-            if in_error
+            if marked
             else f"For a {form.noun} entered by mistake (a duplicate, the wrong subject): it is "
             "kept with every value, struck through, left out of outcomes and kept in the "
             "listings and the audit trail. It is never deleted."
         )
         st.text_input("Reason", key=f"{name}__reason", max_chars=450)
         st.button(
-            "Restore" if in_error else "Mark entered in error",
+            "Restore" if marked else "Mark entered in error",
             key=f"{name}__apply",
             type="primary",
             on_click=_apply_mark,
@@ -162,7 +167,7 @@ def error_mark(wb: Workbench, actor: Actor, form: LogForm, row: Any, can_write: 
 
 
 def _apply_mark(wb: Workbench, actor: Actor, form: LogForm, row: Any, name: str) -> None:
-    act = restore_entered_in_error if row.error_reason else mark_entered_in_error
+    act = restore_entered_in_error if in_error(row) else mark_entered_in_error
     reason = st.session_state.get(f"{name}__reason")
     try:
         act(wb, actor, entity=form.entity, record_id=row.id, reason=reason,
@@ -174,5 +179,5 @@ def _apply_mark(wb: Workbench, actor: Actor, form: LogForm, row: Any, name: str)
         st.session_state[f"{name}__message"] = ("error", f"Not saved: {err}")
     else:
         st.session_state.pop(f"{name}__reason", None)
-        done = "restored" if row.error_reason else "marked entered in error"
+        done = "restored" if in_error(row) else "marked entered in error"
         st.session_state[f"{name}__message"] = ("success", f"{form.noun.capitalize()} {done}.")
