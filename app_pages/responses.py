@@ -28,13 +28,14 @@ with st.expander("How responses are decided", icon=":material/rule:"):
         "Not evaluable is never counted as a non-response. Visits not yet due are not shown."
     )
 
-issues = cache.steroid_issues(k)
-if issues:
-    st.warning(
-        "Corticosteroid rows counted in no steroid outcome until corrected:\n"
-        + "\n".join(f"- {subject}: {text}" for subject, text in issues),
-        icon=":material/report:",
-    )
+for intro, issues in (
+    ("Corticosteroid rows counted in no steroid outcome until corrected", cache.steroid_issues(k)),
+    ("Lab results printed as a bound (for example <10), which no measure can use",
+     cache.lab_issues(k)),
+):  # fmt: skip
+    if issues:
+        lines = "\n".join(f"- {subject}: {text}" for subject, text in issues)
+        st.warning(f"{intro}:\n{lines}", icon=":material/report:")
 
 extra = st.multiselect(
     "Also show", ["SRI-5", "SRI-6", "SRI-7", "SRI-8"], key="responses_sri", placeholder="SRI-5…8"

@@ -29,6 +29,9 @@ with st.expander("Casebook signature", icon=":material/signature:"):
 for subject, text in cache.steroid_issues(k):
     if subject == name:
         st.warning(f"Not counted in the steroid dose: {text}", icon=":material/report:")
+for subject, text in cache.lab_issues(k):
+    if subject == name:
+        st.warning(f"Not counted in the measures: {text}", icon=":material/report:")
 
 VIEWS = ("Timeline", "Visits and measures", "Adverse events")
 view = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="timeline_view") or VIEWS[0]

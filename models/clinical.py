@@ -23,7 +23,12 @@ ERROR_REASON_LENGTH = 500
 
 
 class LabResult(ClinicalRecord, table=True):
-    """One lab test result (long form, SDTM LB): value as entered, unit, range, flag, CS/NCS."""
+    """One lab test result (long form, SDTM LB): value as entered, unit, range, flag, CS/NCS.
+
+    `value` is the result as the report prints it ("4.2", "<0.5", "BLQ"); `value_num` only for
+    an exact number. `collected_time` (HH:MM) joins `collected_on` in LBDTC;
+    `critical_assessment` is what the investigator recorded for a critical value.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     subject_id: int = Field(foreign_key="subject.id", index=True)
@@ -38,7 +43,9 @@ class LabResult(ClinicalRecord, table=True):
     flag: str | None = Field(default=None, max_length=2)
     clinical_significance: str | None = Field(default=None, max_length=3)
     collected_on: date | None = None
+    collected_time: str | None = Field(default=None, max_length=5)
     not_done: bool = Field(default=False)
+    critical_assessment: str | None = Field(default=None, max_length=500)
     version_id: int | None = Field(default=None, sa_column=_LAB_VERSION)
 
     __mapper_args__ = {"version_id_col": _LAB_VERSION}

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine, true
 
+from records.lab_units import check_units
 from study.schema import StudyDefinition
 
 
@@ -24,6 +25,9 @@ class Workbench:
     engine: Engine
     study: StudyDefinition
     site_ids: frozenset[int] | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        check_units(self.study)  # a lab unit the workbench cannot convert: refused here
 
     def subject_filter(self, site_column: Any) -> Any:
         """A WHERE clause keeping this workbench's sites (True when it sees every site)."""

@@ -48,6 +48,8 @@ FIELDS: Final[dict[str, str]] = {
     "ref_low": "reference range, low",
     "ref_high": "reference range, high",
     "flag": "range flag",
+    "collected_time": "collection time",
+    "critical_assessment": "critical value assessment",
     "ctcae_grade": "CTCAE grade",
     "sae_death": "serious: death",
     "sae_life_threatening": "serious: life-threatening",

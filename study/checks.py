@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from study.schema import StudyDefinition
+from study.schema import LabTestDef, StudyDefinition
 
 Fail = Callable[[str, str], Exception]
 
@@ -104,6 +104,20 @@ def _check_lab_test(d: StudyDefinition, i: int, panels: set[str], fail: Fail) ->
         raise fail(f"{key}.low", f"reference low {t.low} is above high {t.high}")
     if t.min is not None and t.max is not None and t.min >= t.max:
         raise fail(f"{key}.min", f"physiological min {t.min} is not below max {t.max}")
+    _check_lab_units(t, key, fail)
+    low, high = t.critical_low, t.critical_high
+    if low is not None and high is not None and low >= high:
+        raise fail(f"{key}.critical_low", f"critical low {low} is not below critical high {high}")
+
+
+def _check_lab_units(t: LabTestDef, key: str, fail: Fail) -> None:
+    """Further units need a default unit and an analyte to convert through; that the
+    conversion exists is checked where the conversions live (`records.lab_units`)."""
+    if any(not isinstance(u, str) or not u.strip() for u in t.units):
+        raise fail(f"{key}.units", "units are non-empty texts")
+    if t.units and (t.unit is None or t.analyte is None):
+        raise fail(f"{key}.units", "further units need a default unit and an analyte to "
+                   "convert through")  # fmt: skip
 
 
 SITE_CODE = re.compile(r"^[0-9A-Z]{2,6}$")

@@ -253,6 +253,11 @@ def _lab_test(r: _Reader) -> LabTestDef:
         min=r.num("min"),
         max=r.num("max"),
         codelist=r.get("codelist", str, None),
+        units=tuple(r.get("units", list, [])),
+        analyte=r.get("analyte", str, None),
+        lloq=r.num("lloq"),
+        critical_low=r.num("critical_low"),
+        critical_high=r.num("critical_high"),
     )
 
 

@@ -64,7 +64,13 @@ class LabPanelDef:
 
 @dataclass(frozen=True, slots=True)
 class LabTestDef:
-    """A lab test: entry unit, reference range (flags) and physiological limits (refusal)."""
+    """A lab test: entry unit, reference range (flags) and physiological limits (refusal).
+
+    Every limit is in `unit`, the default. `units` are further units a site's report may use,
+    each converted exactly through `analyte` (a `scoring.labs` analyte). `lloq` places a result
+    below the limit of quantification; `critical_low` / `critical_high` (inclusive) are the
+    values that need an assessment before they are saved.
+    """
 
     code: str
     name: str
@@ -76,6 +82,16 @@ class LabTestDef:
     min: float | None = None
     max: float | None = None
     codelist: str | None = None
+    units: tuple[str, ...] = ()
+    analyte: str | None = None
+    lloq: float | None = None
+    critical_low: float | None = None
+    critical_high: float | None = None
+
+    @property
+    def allowed_units(self) -> tuple[str, ...]:
+        """The units a result may be entered in, the default first; none for a free analyte."""
+        return tuple(dict.fromkeys((*((self.unit,) if self.unit else ()), *self.units)))
 
 
 @dataclass(frozen=True, slots=True)

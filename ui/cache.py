@@ -268,6 +268,17 @@ def steroid_issues(k: Key) -> tuple[tuple[str, str], ...]:
     )
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def lab_issues(k: Key) -> tuple[tuple[str, str], ...]:
+    """(subject, issue) of each outcome lab result that is a bound, not a number (#14)."""
+    o = _outcomes(k)
+    names = dict(zip(o.data.subjects["subject_id"], o.data.subjects["subject"], strict=True))
+    return tuple(
+        (str(names.get(r.subject_id, r.subject_id)), str(r.issue))
+        for r in o.lab_issues.itertuples(index=False)
+    )
+
+
 @st.cache_resource(max_entries=8, show_spinner=False)
 def responses(k: Key, ks: tuple[int, ...] = (4,)) -> ResponseView:
     """Response labels of every index at every evaluated visit (SRI-k for each k in `ks`)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pandas as pd
@@ -14,13 +14,21 @@ from records.listings import columns as C
 from records.listings import frames as F
 from records.listings.model import Column, Listing, ListingSource, make_listing
 from records.listings.subjects import age_at
+from scoring.errors import ScoringInputError
+from scoring.lab_results import parse_result
 from scoring.labs import convert, standard_unit
 from scoring.renal import convert_upcr, egfr_ckd_epi_2021
+from study.schema import LabTestDef
 
 STANDARD_RULE = (
     "Exact conversion to the SI unit for creatinine, haemoglobin, C3/C4 and cell counts "
     "(scoring.labs.convert) and to g/g for UPCR (scoring.renal); other tests keep the original "
     "value and unit"
+)
+STANDARD_TEXT_RULE = (
+    "The standard result as text: a number, a bound converted with the same factor (<0.5 mg/dL "
+    "creatinine is <44.2 umol/L), BLQ as <LLOQ when the study gives the assay's limit, else BLQ, "
+    "or the coded result"
 )
 TEST_NAME_RULE = "Test name from the study definition"
 COLLECTED_RULE = "Collection date as entered, else the visit date"
@@ -31,6 +39,7 @@ def _lab_columns(codelists: str | None) -> tuple[Column, ...]:
         C.SUBJECT, C.VISIT, C.VISIT_REPEAT, C.VISIT_NAME,
         Column("collected", "Collection date", "date", rule=COLLECTED_RULE),
         C.day("collected_day", "Collection date"),
+        Column("collected_time", "Collection time", "text"),
         Column("test_code", "Test code", "code", key=True),
         Column("test", "Test", "text", origin="assigned", rule=TEST_NAME_RULE),
         Column("value", "Result (original, as entered)", "text"),
@@ -38,12 +47,15 @@ def _lab_columns(codelists: str | None) -> tuple[Column, ...]:
                rule="Decode of a coded result through the test's codelist"),
         Column("unit", "Original unit", "code"),
         Column("std_value", "Standard result", "float", origin="derived", rule=STANDARD_RULE),
+        Column("std_text", "Standard result (character)", "text", origin="derived",
+               rule=STANDARD_TEXT_RULE),
         Column("std_unit", "Standard unit", "code", origin="derived", rule=STANDARD_RULE),
         Column("ref_low", "Reference range low", "float"),
         Column("ref_high", "Reference range high", "float"),
         *C.coded("flag", "Range flag", "NRIND"),
         *C.coded("clinical_significance", "Clinical significance", "CLINSIG"),
         C.yes_no("not_done", "Not done", rule="Y when the test was not done, else blank (LBSTAT)"),
+        Column("critical_assessment", "Critical value: investigator's assessment", "longtext"),
     )  # fmt: skip
 
 
@@ -89,7 +101,8 @@ def lab_frame(src: ListingSource, panels: tuple[str, ...], tests: tuple[str, ...
     frame["test"] = F.lookup(frame["test_code"], {c: t.name for c, t in defs.items()})
     frame["test_order"] = frame["test_code"].map({c: i for i, c in enumerate(defs)})
     frame["value_label"] = _decoded_values(frame, src)
-    frame["std_value"], frame["std_unit"] = _standard(frame)
+    frame["std_value"], frame["std_unit"], factor = _standard(frame)
+    frame["std_text"] = _standard_text(frame, factor, _standard_lloq(defs.values()))
     frame["flag_label"] = F.decode(frame, src, "flag", "NRIND")
     frame["clinical_significance_label"] = F.decode(frame, src, "clinical_significance", "CLINSIG")
     frame["not_done"] = F.flag_y(frame["not_done"])
@@ -108,15 +121,56 @@ def _decoded_values(frame: pd.DataFrame, src: ListingSource) -> list[str | None]
     return [labels.get(p) for p in zip(frame["test_code"], frame["value"], strict=True)]
 
 
-def _standard(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Standard value and unit per row, from one exact factor per (test, unit) pair."""
+def _standard(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Standard value, unit and factor per row, from one exact factor per (test, unit) pair."""
     factors = {
         pair: _factor(*pair) for pair in set(zip(frame["test_code"], frame["unit"], strict=True))
     }
     keyed = list(zip(frame["test_code"], frame["unit"], strict=True))
     factor = pd.Series([factors[k][0] for k in keyed], index=frame.index, dtype=float)
     unit = pd.Series([factors[k][1] for k in keyed], index=frame.index, dtype=object)
-    return frame["value_num"].astype(float) * factor, unit.where(frame["value_num"].notna(), None)
+    unit = unit.where(frame["value"].notna(), None)
+    return frame["value_num"].astype(float) * factor, unit, factor
+
+
+def _standard_text(frame: pd.DataFrame, factor: pd.Series, lloq: dict[str, float]) -> list:
+    """LBSTRESC: the standard number as text, a converted bound, <LLOQ or BLQ, or the code."""
+    out: list[str | None] = []
+    rows = zip(frame["test_code"], frame["value"], frame["value_num"], factor, strict=True)
+    for test, value, number, scale in rows:
+        if F.missing(value):
+            out.append(None)
+        elif not F.missing(number):
+            out.append(f"{float(number) * _known(scale):g}")
+        else:
+            out.append(_bound_text(str(value), _known(scale), lloq.get(test)))
+    return out
+
+
+def _standard_lloq(tests: Iterable[LabTestDef]) -> dict[str, float]:
+    """Each assay's lower limit of quantification (given in the test's default unit) in the
+    standard unit, for tests that give one."""
+    out = {}
+    for test in tests:
+        scale = _factor(test.code, test.unit)[0]
+        if test.lloq is not None and scale is not None:
+            out[test.code] = test.lloq * scale
+    return out
+
+
+def _known(scale: Any) -> float:
+    return 1.0 if F.missing(scale) else float(scale)
+
+
+def _bound_text(value: str, scale: float, lloq: float | None) -> str:
+    """A qualified result in the standard unit (the LLOQ already is); a coded result as is."""
+    try:
+        parsed = parse_result(value)
+    except ScoringInputError:
+        return value
+    if parsed.qualifier == "BLQ":
+        return "BLQ" if lloq is None else f"<{lloq * scale:g}"
+    return f"{parsed.qualifier}{(parsed.number or 0.0) * scale:g}"
 
 
 def _factor(test: str, unit: Any) -> tuple[float | None, str | None]:

@@ -151,7 +151,7 @@ def _lab_values(data: ClinicalData, frame: pd.DataFrame, study: StudyDefinition)
     people = frame[columns].set_index("visit_id").to_dict("index")
     by_visit: dict[int, dict[str, Any]] = {}
     for row in data.labs.itertuples(index=False):
-        if row.visit_id in people:
+        if row.visit_id in people and not missing(row.value_num):  # bounds: `lab_issues`
             by_visit.setdefault(int(row.visit_id), {})[row.test_code] = row
     if not by_visit:
         return pd.DataFrame({"visit_id": pd.Series([], dtype="int64")})

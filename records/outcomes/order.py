@@ -57,4 +57,5 @@ def in_order(o: Outcomes) -> Outcomes:
         baseline=sorted_rows(o.baseline, SUBJECT_KEYS),
         responses=responses,
         steroid_issues=sorted_rows(o.steroid_issues, SUBJECT_KEYS),
+        lab_issues=sorted_rows(o.lab_issues, SUBJECT_KEYS),
     )

@@ -148,6 +148,7 @@ def spliced(old: Outcomes, drop: set[int], parts: list[Outcomes]) -> Outcomes:
             events=replace(events, series=series),
             responses=_responses(old.responses, drop, [p.responses for p in parts]),
             steroid_issues=by_subject("steroid_issues"),
+            lab_issues=by_subject("lab_issues"),
         )
     )
 

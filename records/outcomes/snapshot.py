@@ -14,6 +14,7 @@ import pandas as pd
 from records.context import Workbench
 from records.outcomes.baseline import BaselineRule, baseline_rule, baselines, with_change
 from records.outcomes.events import EventContext, event_context
+from records.outcomes.lab_issues import lab_issues
 from records.outcomes.measures import visit_measures
 from records.outcomes.order import in_order
 from records.outcomes.responses import ResponseTable, response_table
@@ -37,6 +38,7 @@ class Outcomes:
     events: EventContext
     responses: ResponseTable
     steroid_issues: pd.DataFrame
+    lab_issues: pd.DataFrame
 
     @property
     def safety_n(self) -> int:
@@ -56,6 +58,7 @@ class Derived:
     measures: pd.DataFrame
     events: EventContext
     steroid_issues: pd.DataFrame
+    lab_issues: pd.DataFrame
 
     def responses(
         self,
@@ -72,7 +75,8 @@ def derive(data: ClinicalData, study: StudyDefinition) -> Derived:
     series = subject_series(data)
     measures = visit_measures(data, study, series)
     issues = steroid_issues(data)
-    return Derived(series, measures, event_context(data, study, series), issues)
+    events = event_context(data, study, series)
+    return Derived(series, measures, events, issues, lab_issues(data))
 
 
 def outcomes_of(data: StudyData, study: StudyDefinition) -> Outcomes:
@@ -92,6 +96,7 @@ def outcomes_of(data: StudyData, study: StudyDefinition) -> Outcomes:
             events=derived.events,
             responses=derived.responses(study, baseline=base),
             steroid_issues=derived.steroid_issues,
+            lab_issues=derived.lab_issues,
         )
     )
 

@@ -149,10 +149,11 @@ def _labs(conn: Connection, ids: Ids = None) -> pd.DataFrame:
     lb = LabResult.__table__  # type: ignore[attr-defined]
     query = (
         select(
-            *(lb.c[c] for c in ("subject_id", "visit_id", "test_code", "value_num", "unit")),
+            *(lb.c[c] for c in ("subject_id", "visit_id", "test_code", "value", "value_num")),
+            lb.c.unit,
             lb.c.collected_on,
         )
-        .where(lb.c.test_code.in_(LAB_TESTS), lb.c.value_num.is_not(None))
+        .where(lb.c.test_code.in_(LAB_TESTS), lb.c.value.is_not(None))
         .where(lb.c.not_done.is_(False))
         .order_by(lb.c.id)
     )

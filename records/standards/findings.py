@@ -85,11 +85,12 @@ def lb(sdtm: SdtmSource) -> Dataset:
     frame["LBORRES"], frame["LBORRESU"] = frame["value"], frame["unit"]
     frame["LBORNRLO"], frame["LBORNRHI"] = frame["ref_low"], frame["ref_high"]
     frame["LBSTRESN"], frame["LBSTRESU"] = frame["std_value"], frame["std_unit"]
-    frame["LBSTRESC"] = [_std_text(n, v) for n, v in zip(frame["std_value"], frame["value"],
-                                                         strict=True)]  # fmt: skip
+    frame["LBSTRESC"] = frame["std_text"]
     frame["LBNRIND"] = frame["flag"].map(NRIND)
     frame["LBSTAT"] = frame["not_done"].map({"Y": "NOT DONE"})
-    frame["LBDTC"] = frame["collected"].map(timing.dtc)
+    frame["LBDTC"] = [_with_time(timing.dtc(d), t) for d, t in zip(frame["collected"],
+                                                                    frame["collected_time"],
+                                                                    strict=True)]  # fmt: skip
     frame = with_visit(frame, sdtm, "LB", "LBDTC")
     frame["LBBLFL"] = baseline_flag(frame, "LB", ["USUBJID", "LBTESTCD"])
     frame = numbered(frame, "LBSEQ", ["VISITNUM", "LBCAT", "LBTESTCD"])
@@ -99,10 +100,9 @@ def lb(sdtm: SdtmSource) -> Dataset:
     return build(head, keys, _LB, frame, value_level=("LBORRES", "LBSTRESN"))
 
 
-def _std_text(number: object, value: object) -> str | None:
-    if not timing.missing(number):
-        return f"{float(number):g}"  # type: ignore[arg-type]
-    return None if timing.missing(value) else str(value)
+def _with_time(day: str | None, clock: object) -> str | None:
+    """LBDTC: the collection date, with the time (HH:MM) when one was entered."""
+    return day if day is None or timing.missing(clock) else f"{day}T{clock}"
 
 
 _VS = _findings("VS", "Date/Time of Measurements", (

@@ -130,14 +130,15 @@ def _assessment(
 
 def _labs(wb: Workbench, actor: Actor, vid: int, form: Form, code: str, today: date) -> None:
     values: dict[str, Any] = {}
-    collected = None
+    collected = at = None
     for group in form.groups:
         row: dict[str, Any] = fields(group, "IT.LABRESULT.")
         collected = row.pop("collected_on", None) or collected
+        at = row.pop("collected_time", None) or at
         values[row.pop("test_code")] = row
     panel = wb.study.form(code).panel
     save_lab_panel(wb, actor, visit_id=vid, panel=panel, values=values,  # type: ignore[arg-type]
-                   collected_on=collected, today=today)  # fmt: skip
+                   collected_on=collected, collected_time=at, today=today)  # fmt: skip
 
 
 def _vitals(wb: Workbench, actor: Actor, vid: int, form: Form, today: date) -> None:

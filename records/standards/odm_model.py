@@ -67,7 +67,7 @@ ASSESSMENT = TableForm("assessment", "F.{form}", "IG.{form}.HEADER", (
 LAB = TableForm("labresult", "F.{form}", "IG.LB", (
     ("test_code", "text"), ("value", "text"), ("unit", "text"), ("ref_low", "float"),
     ("ref_high", "float"), ("clinical_significance", "text"), ("not_done", "boolean"),
-    ("collected_on", "date"),
+    ("collected_on", "date"), ("collected_time", "text"), ("critical_assessment", "text"),
 ), repeat_key="test_code")  # fmt: skip
 VITALS = TableForm("vitalsign", "F.{form}", "IG.VS", (
     ("timepoint", "text"), ("measured_at", "datetime"),

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO_ROOT / "test-artifacts"
+from tests.e2e.server import ARTIFACTS, Server
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 pytestmark = pytest.mark.e2e
@@ -114,70 +108,6 @@ def rerun(page: Page, starts_run: bool = True) -> Iterator[None]:
 def in_form(widget: Locator) -> bool:
     """Whether a widget sits in a form (its changes start no run until the form is submitted)."""
     return widget.locator("xpath=ancestor::*[@data-testid='stForm']").count() > 0
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
-    """A running `streamlit run workbench.py` on its own port and database file."""
-
-    def __init__(self, db_url: str) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "WORKBENCH_DB_URL": db_url}
-        # The server's output goes to a file, never to a pipe nobody reads (a full pipe would
-        # block a server that logs a lot); a failure shows its tail.
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.log = ARTIFACTS / f"streamlit-{self.port}.log"
-        self._log_file = self.log.open("wb")
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(REPO_ROOT / "workbench.py"),
-                "--server.headless=true",
-                "--server.address=127.0.0.1",
-                f"--server.port={self.port}",
-                "--browser.gatherUsageStats=false",
-                "--server.fileWatcherType=none",
-            ],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=self._log_file,
-            stderr=subprocess.STDOUT,
-        )
-        self.started_in = self._wait_healthy()
-
-    def _wait_healthy(self, timeout: float = 60) -> float:
-        start = time.perf_counter()
-        while time.perf_counter() - start < timeout:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited early:\n{self.output()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        return time.perf_counter() - start
-            except OSError:
-                time.sleep(0.2)
-        raise TimeoutError("streamlit did not become healthy")
-
-    def output(self, tail: int = 20_000) -> str:
-        """The newest part of what the server printed."""
-        return self.log.read_bytes()[-tail:].decode(errors="replace")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self._log_file.close()
 
 
 @pytest.fixture(scope="module")

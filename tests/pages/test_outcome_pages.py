@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from charts.swimmer import LANE_PX
 from demo.events import INVESTIGATOR
+from models import LabResult
 from records.adverse_events import save_adverse_event
+from records.labs import load_lab_panel, save_lab_panel
 from records.outcomes import dashboard, efficacy, safety, timeline
 from records.outcomes.explain import status_grid
 from records.outcomes.per_subject import MEMO
@@ -229,3 +232,23 @@ def test_timeline_follows_an_edit_of_its_subject_recomputing_that_subject_only(d
     at.run()
     assert MEMO.recomputed == (subject_id,)
     assert len(_frame(at, columns)) == len(before) + 1
+
+
+def test_a_bound_in_an_outcome_lab_is_named_on_the_response_page(demo, expected):
+    """An anti-dsDNA printed "<10" has no number: the response page says so instead of
+    showing a silent gap (#14 item 4)."""
+    with demo.engine.connect() as conn:
+        visit_id, subject_id = conn.execute(
+            select(LabResult.visit_id, LabResult.subject_id).where(LabResult.test_code == "DSDNA")
+        ).first()
+    saved = load_lab_panel(demo, visit_id, "SERO")
+    assert saved is not None
+    values = {c: {"value": r.value, "clinical_significance": r.clinical_significance}
+              for c, r in saved.results.items()} | {"DSDNA": "<10"}  # fmt: skip
+    save_lab_panel(demo, INVESTIGATOR, visit_id=visit_id, panel="SERO", values=values,
+                   reason="report re-read: below the assay's range",
+                   expected_version=saved.version)  # fmt: skip
+    at = _open("responses.py")
+    warning = next(str(w.value) for w in at.warning if "printed as a bound" in str(w.value))
+    name = expected.data.subjects.set_index("subject_id").loc[subject_id, "subject"]
+    assert f"- {name}: DSDNA <10 IU/mL at " in warning

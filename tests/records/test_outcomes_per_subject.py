@@ -42,7 +42,7 @@ def assert_same(memo: Outcomes, full: Outcomes) -> None:
         if isinstance(expected, pd.DataFrame):
             got = getattr(memo.data, f.name)
             pd.testing.assert_frame_equal(got, expected, check_exact=True, obj=f.name)
-    for name in ("measures", "baseline", "steroid_issues"):
+    for name in ("measures", "baseline", "steroid_issues", "lab_issues"):
         got, expected = getattr(memo, name), getattr(full, name)
         pd.testing.assert_frame_equal(got, expected, check_exact=True, obj=name)
     pd.testing.assert_frame_equal(memo.responses.frame, full.responses.frame, check_exact=True)
@@ -96,12 +96,14 @@ def _calendar(trial: Trial, sid: int) -> list[CalendarRow]:
 def _labs(trial: Trial, rng: random.Random, subjects: list[int]) -> int:
     sid = rng.choice(subjects)
     visit_id = _dated_visit(trial, rng, sid, rng.choice(("V3", "V7", "V9")))
-    upcr = rng.choice((0.2, 0.6, 1.4))
+    upcr = rng.choice((0.2, 0.6, 1.4, "<0.1"))  # a bound: no measure, a lab issue
     saved = load_lab_panel(trial.wb, visit_id, "UA")
     if saved is None:
         trial.labs(visit_id, "UA", {"UPCR": upcr})
     else:
-        entries = {"UPCR": {"value": upcr + 0.05, "clinical_significance": "NCS"}}
+        before = saved.results["UPCR"].value
+        options = [v for v in ("<0.1", "0.3", "0.9", "2.5") if v != before]
+        entries = {"UPCR": {"value": rng.choice(options), "clinical_significance": "NCS"}}
         save_lab_panel(trial.wb, trial.actor, visit_id=visit_id, panel="UA", values=entries,
                        reason="lab report corrected", expected_version=saved.version,
                        today=TODAY)  # fmt: skip

@@ -17,6 +17,7 @@ from tests.records.conftest import TODAY
 from tests.review.conftest import COORDINATOR, MONITOR
 
 REPO = Path(__file__).resolve().parents[2]
+ASSESSED = "critical value: PI informed, repeat count ordered"
 
 
 def _version(wb, subject_id: int, visit_id: int) -> int:
@@ -127,7 +128,8 @@ def test_values_outside_the_event_or_of_other_terms_raise_nothing(wb, actor, dos
     v3 = dosed.visits["V3"]
     record_visit_date(wb, actor, v3, date(2025, 3, 25), today=TODAY)  # after the event ended
     save_lab_panel(wb, actor, visit_id=v3, panel="HEM", today=TODAY,
-                   values={"NEUT": {"value": 0.3, "clinical_significance": "CS"}})  # fmt: skip
+                   values={"NEUT": {"value": 0.3, "clinical_significance": "CS",
+                                   "critical_assessment": ASSESSED}})  # fmt: skip
     _neutropenia(wb, actor, dosed.id, 1)
     save_adverse_event(wb, actor, subject_id=dosed.id, today=TODAY, values={
         "term": "Headache", "onset": "2025-03-24", "severity": "MILD", "ctcae_grade": 1,
@@ -151,6 +153,7 @@ def test_a_finding_a_person_closed_is_not_raised_again_until_it_reads_differentl
     assert [x.status for x in _auto(wb, "CTCAE_LAB") if x.record_id == q.record_id] == ["closed"]
     save_lab_panel(wb, actor, visit_id=v3, panel="HEM", today=TODAY, reason="re-read",
                    expected_version=panel.version,
-                   values={"NEUT": {"value": 0.4, "clinical_significance": "CS"}})  # fmt: skip
+                   values={"NEUT": {"value": 0.4, "clinical_significance": "CS",
+                                   "critical_assessment": ASSESSED}})  # fmt: skip
     states = sorted(x.status for x in _auto(wb, "CTCAE_LAB") if x.record_id == q.record_id)
     assert states == ["closed", "open"]

@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from records.labs import save_lab_panel
 from records.standards import conformance, timing
 from records.standards.model import Variable, build
 from records.standards.package import read_submission
@@ -154,3 +155,26 @@ def test_repeated_unscheduled_visits_keep_their_own_visitnum(wb, actor):
         99.0: "0.8", 99.1: "1.1"}  # fmt: skip
     keys = lb[["USUBJID", "LBTESTCD", "VISITNUM"]]
     assert not keys.duplicated().any()
+
+
+def test_results_as_printed_keep_their_bound_and_the_collection_time(wb, actor):
+    """LBORRES is the result as printed; a bound has no LBSTRESN and its LBSTRESC is the bound
+    in the standard unit; BLQ becomes <LLOQ; LBDTC carries the collection time (#14 item 4)."""
+    trial = Trial(wb, actor)
+    subject_id = trial.subject("020-001")
+    trial.dose(subject_id)
+    visit_id = add_visit(wb, actor, subject_id, "UNS")
+    record_visit_date(wb, actor, visit_id, date_of_study_day(20, DAY1), today=TODAY)
+    values = {"CREAT": {"value": "<0.5", "clinical_significance": "NCS"}, "CRPHS": "BLQ",
+              "K": "4.4"}  # fmt: skip
+    save_lab_panel(wb, actor, visit_id=visit_id, panel="CHEM", values=values,
+                   collected_time="07:45", today=TODAY)  # fmt: skip
+    lb = read_submission(wb, EXPORTER, TODAY).dataset("LB").frame
+    rows = lb[lb["VISIT"] == "Unscheduled"].set_index("LBTESTCD")
+    day = date_of_study_day(20, DAY1).isoformat()
+    assert rows.loc["CREAT", ["LBORRES", "LBORRESU", "LBSTRESC", "LBSTRESU"]].tolist() == [
+        "<0.5", "mg/dL", "<44.2", "umol/L"]  # fmt: skip
+    assert pd.isna(rows.loc["CREAT", "LBSTRESN"]) and rows.loc["CREAT", "LBNRIND"] == "LOW"
+    assert rows.loc["CRPHS", ["LBORRES", "LBSTRESC"]].tolist() == ["BLQ", "<0.2"]
+    assert rows.loc["K", ["LBSTRESC", "LBSTRESN"]].tolist() == ["4.4", 4.4]
+    assert set(rows["LBDTC"]) == {f"{day}T07:45"}

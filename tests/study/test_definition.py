@@ -81,6 +81,13 @@ def _broken(tmp_path: Path, old: str, new: str) -> Path:
         ("target_day = 29", 'target_day = "29"', "visits[2].target_day", "expected int"),
         ('kind = "scheduled"', 'kind = "weekly"', "visits[1].kind", "not one of"),
         ("low = 140", "low = 900", "labs.tests[0].low", "above high"),
+        ("max = 2500 }", 'max = 2500, units = ["/uL"] }', "labs.tests[0].units", "analyte"),
+        (
+            "max = 2500 }",
+            "max = 2500, critical_low = 500, critical_high = 20 }",
+            "labs.tests[0].critical_low",
+            "not below critical high",
+        ),
         ('baseline_visit = "BL"', 'baseline_visit = "V1"', "protocol", "not defined"),
         ('title = "A small test study"\n', "", "study.title", "is required"),
     ],
@@ -99,3 +106,15 @@ def test_syntax_errors_and_missing_files(tmp_path):
         load_study(bad)
     with pytest.raises(StudyDefinitionError, match="file not found"):
         load_study(tmp_path / "missing.toml")
+
+
+def test_a_unit_the_workbench_cannot_convert_is_refused_before_use(tmp_path):
+    """The study layer checks the shape; the workbench, which holds the exact factors
+    (scoring.labs), refuses a further unit it cannot convert as soon as it is built."""
+    path = _broken(
+        tmp_path, "max = 2500 }", 'max = 2500, units = ["mg/dL"], analyte = "platelets" }'
+    )
+    study = load_study(path)
+    with pytest.raises(StudyDefinitionError) as err:
+        Workbench(make_engine("sqlite://"), study)
+    assert err.value.key == "labs.tests[0].units" and "does not convert" in err.value.problem

@@ -113,6 +113,7 @@ def begin(plan: FormPlan) -> Any:
     """Seed, then show the last message, any conflict and a box for the error summary."""
     prepare(plan)
     flash = st.session_state.pop(_meta(plan.form_id, "flash"), None)
+    st.session_state[_meta(plan.form_id, "shown_flash")] = flash
     if flash:
         getattr(st, flash[0])(flash[1])
     opened = st.session_state.get(_meta(plan.form_id, "version"))
@@ -123,6 +124,14 @@ def begin(plan: FormPlan) -> Any:
         st.warning("Someone else saved this form after you opened it: saving will show you both.")
     st.session_state[_meta(plan.form_id, "shown")] = []
     return st.container()
+
+
+def hand_on_message(form_id: str) -> None:
+    """Show this run's message ("… saved.") again on the next run: the run that showed it is
+    being replaced by a rerun of the whole page."""
+    flash = st.session_state.get(_meta(form_id, "shown_flash"))
+    if flash:
+        st.session_state[_meta(form_id, "flash")] = flash
 
 
 def error(form_id: str, name: str) -> None:

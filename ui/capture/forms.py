@@ -7,9 +7,10 @@ import streamlit as st
 from models import Actor
 from records import words
 from records.assessments import load_assessment
+from records.changes import change_counter
 from records.context import Workbench
 from ui import navigation
-from ui.capture import assessment, dose, instruments, lab_panel, vitals
+from ui.capture import assessment, dose, flow, instruments, lab_panel, vitals
 from ui.capture.target import Target
 
 SELECTED = "visit_form"
@@ -92,7 +93,36 @@ def _instrument(wb: Workbench, actor: Actor, target: Target, code: str) -> None:
 
 
 def render(wb: Workbench, actor: Actor, target: Target, code: str) -> None:
-    """Draw form `code` of the target visit with the renderer of its kind."""
+    """Draw form `code` of the target visit with the renderer of its kind, as a fragment.
+
+    An entry on a form (a BILAG item, a typed result, a tick) reruns the form alone, not the
+    visit page around it (its forms table, signatures, queries), which is what keeps entry fast
+    (#14 item 3). A write changes what the rest of the page shows (a form's state, what the
+    signature waits for), so a fragment run that finds the change counter moved since the page
+    was drawn reruns the whole page: after any write (a save, a mark), whoever made it. It draws
+    the form first, since Streamlit forgets the entries of widgets a run did not draw (a typed
+    value the other user's save had made stale would be lost), and hands its message on to the
+    page's run. A button on the form that chose another form reruns the page at once.
+    """
+    st.session_state[_DRAWN_AT] = change_counter(wb.engine)
+    _form(wb, actor, target, code)
+
+
+_DRAWN_AT = "visit_form_drawn_at"
+"""Session key: the change counter when the visit page was last drawn whole."""
+
+
+@st.fragment
+def _form(wb: Workbench, actor: Actor, target: Target, code: str) -> None:
+    if st.session_state.get(SELECTED, code) != code:
+        st.rerun()  # another form asked for ("Open the PGA form"): the whole page
+    _draw(wb, actor, target, code)
+    if st.session_state.get(_DRAWN_AT) != change_counter(wb.engine):
+        flow.hand_on_message(code)
+        st.rerun()  # data written: the page around the form is stale
+
+
+def _draw(wb: Workbench, actor: Actor, target: Target, code: str) -> None:
     kind = wb.study.form(code).kind
     if kind == "labs":
         lab_panel.render(wb, actor, target, code)

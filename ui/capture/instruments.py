@@ -7,6 +7,7 @@ suggestions are shown beside their descriptor with the triggering values and nev
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 
 import streamlit as st
 
@@ -15,7 +16,7 @@ from records.derived import Derived, derive
 from records.instruments import ItemSpec, instrument
 from records.labs import sledai_suggestions
 from scoring import bilag, pga, sledai
-from ui.capture import flow, widgets
+from ui.capture import flow, sections, widgets
 from ui.capture.assessment import View, item_values
 from ui.capture.target import Target
 from ui.capture.widgets import escape
@@ -55,8 +56,7 @@ def _suggestion(found: sledai.Suggestion) -> None:
     )
 
 
-def _sledai_scores(wb: Workbench, values: Mapping[str, str]) -> None:
-    live = derive(wb.study, "SLEDAI2K", values)
+def _sledai_scores(live: Derived) -> None:
     total, clinical, band = st.columns(3)
     total.metric("SLEDAI-2K total", f"{live.values.get('total', '—')} / {sledai.MAXIMUM}")
     clinical.metric("Clinical SLEDAI", live.values.get("clinical", "—"))
@@ -72,14 +72,15 @@ def sledai_view(wb: Workbench, target: Target) -> View:
     boxes = frozenset(sledai.DESCRIPTORS)
 
     def layout(form_id: str, specs: Sequence[ItemSpec], disabled: bool) -> None:
-        scores = st.container(border=True)
+        top = st.empty()
         st.info(
             f"{protocol.sledai_variant}, look-back window {protocol.sledai_window_days} days: "
             "tick a descriptor only if present at the visit or within the window and attributed "
             "to SLE activity (not damage, infection or drugs).",
             icon=":material/info:",
         )
-        for group in instrument("SLEDAI2K").groups:
+
+        def group_of(group: str) -> None:
             st.markdown(f"**{group.capitalize()}**")
             for item in (i for i in items if i.group == group):
                 left, right = st.columns([3, 2])
@@ -91,14 +92,23 @@ def sledai_view(wb: Workbench, target: Target) -> View:
                 if item.code in hints:
                     with right:
                         _suggestion(hints[item.code])
-        values = item_values(form_id, specs, boxes)
-        with scores:
-            _sledai_scores(wb, values)
-        live = derive(wb.study, "SLEDAI2K", values).values
-        st.markdown(
-            f"**Total {live.get('total', '—')} / {sledai.MAXIMUM}** · clinical "
-            f"{live.get('clinical', '—')} · {live.get('band', '—')}"
+
+        body, bottom = st.container(), st.empty()  # the total under the groups
+
+        def draw(live: Derived) -> None:
+            with top.container(border=True):
+                _sledai_scores(live)
+            bottom.markdown(
+                f"**Total {live.values.get('total', '—')} / {sledai.MAXIMUM}** · clinical "
+                f"{live.values.get('clinical', '—')} · {live.values.get('band', '—')}"
+            )
+
+        scores = sections.LiveScore(
+            lambda: derive(wb.study, "SLEDAI2K", item_values(form_id, specs, boxes)), draw
         )
+        with body:
+            for group in instrument("SLEDAI2K").groups:
+                sections.section(group, partial(group_of, group), (scores,))
 
     return View(layout, live=True, checkboxes=boxes)
 
@@ -172,7 +182,20 @@ def bilag_view(wb: Workbench) -> View:
 
     def layout(form_id: str, specs: Sequence[ItemSpec], disabled: bool) -> None:
         by_code = {s.code: s for s in specs}
-        scores = st.container(border=True)
+        scores = st.empty()
+
+        def draw(live: Derived) -> None:
+            with scores.container(border=True):
+                number, overall = st.columns(2)
+                value = live.values.get("numeric_score")
+                shown = "—" if value is None else f"{value} / {bilag.MAXIMUM}"
+                number.metric("BILAG-2004 numeric score", shown)
+                overall.metric("Overall grade", live.values.get("overall_grade") or "—")
+                _reasons(live)
+
+        score = sections.LiveScore(
+            lambda: derive(wb.study, "BILAG2004", item_values(form_id, specs, frozenset())), draw
+        )
         st.caption(
             "Last 4 weeks compared with the previous 4 weeks; only manifestations due to SLE "
             "activity. ND not done, 0 not present, 1 improving, 2 same, 3 worse, 4 new."
@@ -188,15 +211,10 @@ def bilag_view(wb: Workbench) -> View:
         tabs = st.tabs([d.capitalize() for d in bilag.DOMAINS])
         for domain, tab in zip(bilag.DOMAINS, tabs, strict=True):
             with tab:
-                _domain(form_id, domain, by_code, labels, disabled)
-        _grades(form_id, by_code, labels, disabled)
-        live = derive(wb.study, "BILAG2004", item_values(form_id, specs, frozenset()))
-        with scores:
-            score, overall = st.columns(2)
-            number = live.values.get("numeric_score")
-            shown = "—" if number is None else f"{number} / {bilag.MAXIMUM}"
-            score.metric("BILAG-2004 numeric score", shown)
-            overall.metric("Overall grade", live.values.get("overall_grade") or "—")
-            _reasons(live)
+                sections.section(
+                    domain, partial(_domain, form_id, domain, by_code, labels, disabled), (score,)
+                )
+        grades = partial(_grades, form_id, by_code, labels, disabled)
+        sections.section("grades", grades, (score,))
 
     return View(layout, live=True)
