@@ -14,6 +14,7 @@ converted again on every rerun; cached markdown is built once per data change, n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from threading import Lock
@@ -254,17 +255,21 @@ class ResponseView:
     indices: tuple[str, ...]
 
 
+def _named(
+    o: Outcomes, issues: pd.DataFrame, text: Callable[[Any], str]
+) -> tuple[tuple[str, str], ...]:
+    """(subject, text) of each issue row, the subject by its screening number."""
+    names = dict(zip(o.data.subjects["subject_id"], o.data.subjects["subject"], strict=True))
+    rows = issues.itertuples(index=False)
+    return tuple((str(names.get(r.subject_id, r.subject_id)), text(r)) for r in rows)
+
+
 @st.cache_resource(max_entries=4, show_spinner=False)
 def steroid_issues(k: Key) -> tuple[tuple[str, str], ...]:
     """(subject, issue) of each corticosteroid row no outcome could interpret (issue #10)."""
     o = _outcomes(k)
-    names = dict(zip(o.data.subjects["subject_id"], o.data.subjects["subject"], strict=True))
-    return tuple(
-        (
-            str(names.get(r.subject_id, r.subject_id)),
-            f"medication {r.medication_id} ({r.drug}): {r.issue}",
-        )
-        for r in o.steroid_issues.itertuples(index=False)
+    return _named(
+        o, o.steroid_issues, lambda r: f"medication {r.medication_id} ({r.drug}): {r.issue}"
     )
 
 
@@ -272,11 +277,7 @@ def steroid_issues(k: Key) -> tuple[tuple[str, str], ...]:
 def lab_issues(k: Key) -> tuple[tuple[str, str], ...]:
     """(subject, issue) of each outcome lab result that is a bound, not a number (#14)."""
     o = _outcomes(k)
-    names = dict(zip(o.data.subjects["subject_id"], o.data.subjects["subject"], strict=True))
-    return tuple(
-        (str(names.get(r.subject_id, r.subject_id)), str(r.issue))
-        for r in o.lab_issues.itertuples(index=False)
-    )
+    return _named(o, o.lab_issues, lambda r: str(r.issue))
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
