@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, true
 
 from records.lab_units import check_units
+from records.wording import check_wording
 from study.schema import StudyDefinition
 
 
@@ -28,6 +29,7 @@ class Workbench:
 
     def __post_init__(self) -> None:
         check_units(self.study)  # a lab unit the workbench cannot convert: refused here
+        check_wording(self.study)  # question text that does not fit its instrument: refused
 
     def subject_filter(self, site_column: Any) -> Any:
         """A WHERE clause keeping this workbench's sites (True when it sees every site)."""

@@ -24,6 +24,7 @@ from models import (
     AdverseEvent,
     DataQuery,
     LabResult,
+    Medication,
     QueryMessage,
     Subject,
     Visit,
@@ -34,7 +35,9 @@ from records.errors import RecordsError, ValidationFailed
 from records.event_labs import event_lab_grades
 from records.forms_status import form_states
 from records.queries import close_fixed, raise_query
+from records.regimens import is_corticosteroid, read_regimen
 from records.visits import visit_window_dates
+from scoring import steroids
 from scoring.ctcae_labs import LabGrade, contradiction, lab_term
 from study.schema import StudyDefinition
 
@@ -42,6 +45,7 @@ ON_SAVE: dict[str, frozenset[str]] = {
     "VISIT_WINDOW": frozenset({"visit", "subject", "doseadministration"}),
     "LAB_SIGNIFICANCE": frozenset({"labresult"}),
     "CTCAE_LAB": frozenset({"adverseevent", "labresult", "visit"}),
+    "STEROID_OVERLAP": frozenset({"medication"}),
 }
 """Checks run after a save, and the tables whose change can raise them."""
 RESPONSE_FORMS = ("PGA", "SLEDAI2K")
@@ -221,12 +225,42 @@ def ctcae_lab(session: Session, study: StudyDefinition, subjects: set[int] | Non
     return found
 
 
+def steroid_overlap(
+    session: Session, study: StudyDefinition, subjects: set[int] | None
+) -> list[Finding]:
+    """Two rows of one corticosteroid by one route on the same days: their daily doses add up
+    in every outcome, which a split dose wants and a dose change left unended doubles
+    (`scoring.steroids.same_drug_overlaps`). Raised on the later row, naming both."""
+    query = select(Medication).where(Medication.error_reason.is_(None))  # type: ignore[union-attr]
+    if subjects is not None:
+        query = query.where(Medication.subject_id.in_(subjects))  # type: ignore[attr-defined]
+    by_subject: dict[int, list[tuple[int, steroids.Regimen]]] = {}
+    for row in session.scalars(query.order_by(Medication.id)):  # type: ignore[arg-type]
+        regimen = read_regimen(row).regimen if is_corticosteroid(row) else None
+        if regimen is not None:  # a row that cannot be read is listed as a steroid issue
+            by_subject.setdefault(row.subject_id, []).append((int(row.id), regimen))
+    found = []
+    for subject_id, rows in by_subject.items():
+        for overlap in steroids.same_drug_overlaps(regimen for _, regimen in rows):
+            (earlier, before), (later, after) = rows[overlap.first], rows[overlap.second]
+            until = f"to {overlap.last}" if overlap.last else "on, both ongoing"
+            found.append(Finding(
+                "STEROID_OVERLAP", subject_id, None, None, "medication", later, "start",
+                f"{after.describe()} overlaps medication {earlier} ({before.describe()}) from "
+                f"{overlap.start} {until}: both are counted and their daily doses add up. If the "
+                "dose was changed, give the earlier row its stop date; if both were taken (a "
+                "split dose), say so",
+            ))  # fmt: skip
+    return found
+
+
 CHECKS: dict[str, Check] = {
     "FORM_MISSING": form_missing,
     "VISIT_WINDOW": visit_window,
     "LAB_SIGNIFICANCE": lab_significance,
     "RESPONSE_ASSESSMENTS": response_assessments,
     "CTCAE_LAB": ctcae_lab,
+    "STEROID_OVERLAP": steroid_overlap,
 }
 
 

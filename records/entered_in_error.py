@@ -22,8 +22,8 @@ from models import Actor, AdverseEvent, MedicalHistory, Medication
 from models.clinical import ERROR_REASON_LENGTH
 from records import fields
 from records.context import Workbench
-from records.errors import NotFound, ValidationFailed
-from records.permissions import require
+from records.errors import NotFound, PermissionDenied, ValidationFailed
+from records.permissions import allowed, require
 from records.sites import require_subject
 from records.write_path import audited, stale
 
@@ -76,6 +76,22 @@ def restore_entered_in_error(
     return _set(wb, actor, entity, record_id, reason, expected_version, marking=False)
 
 
+SERIOUS_BY_INVESTIGATOR = (
+    "Only the investigator may mark a serious adverse event entered in error: it may already "
+    "have been reported to the sponsor as serious, and taking it out of the safety data is the "
+    "investigator's judgement"
+)
+
+
+def mark_refused(role: str, entity: str, row: Any) -> str | None:
+    """Why this role may not mark the row entered in error, or None when it may (a serious
+    adverse event needs the investigator; restoring one, which puts it back, does not)."""
+    serious = entity == "adverseevent" and bool(getattr(row, "serious", False))
+    if serious and not allowed(role, "withdraw_serious_event"):
+        return SERIOUS_BY_INVESTIGATOR
+    return None
+
+
 def _set(
     wb: Workbench,
     actor: Actor,
@@ -104,6 +120,9 @@ def _set(
         require_subject(wb, row.subject_id)
         if row.version_id != expected_version:
             raise stale("record", {"error_reason": row.error_reason})
+        refused = mark_refused(actor.role, entity, row) if marking else None
+        if refused:
+            raise PermissionDenied(refused)
         if marking and row.error_reason:
             raise ValidationFailed({"reason": "this record is already marked entered in error"})
         if not marking and not row.error_reason:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from scoring import labs
 from scoring.errors import ScoringInputError
-from study.loader import StudyDefinitionError
+from study.reader import StudyDefinitionError
 from study.schema import StudyDefinition
 
 

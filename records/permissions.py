@@ -6,7 +6,9 @@ from models.audit import Actor
 from records.errors import PermissionDenied
 
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "investigator": frozenset({"read", "write_clinical", "enrol", "sign", "export"}),
+    "investigator": frozenset(
+        {"read", "write_clinical", "enrol", "sign", "export", "withdraw_serious_event"}
+    ),
     "coordinator": frozenset({"read", "write_clinical", "enrol"}),
     "monitor": frozenset({"read", "read_audit", "export"}),
     "data_manager": frozenset({"read", "read_audit", "export", "manage_study"}),

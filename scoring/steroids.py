@@ -300,3 +300,47 @@ def dose_band(mg_per_day: float, *, is_pulse: bool = False) -> DoseBand:
         if mg <= top:
             return DoseBand(band, mg, (text,))
     return DoseBand("very_high", mg, (f">{HIGH_MAX:g} mg/day",))
+
+
+@dataclass(frozen=True, slots=True)
+class Overlap:
+    """Two rows of one corticosteroid by one route taken on the same days (`last` None: both
+    ongoing); `first` and `second` are their positions in the rows given, earlier start first."""
+
+    first: int
+    second: int
+    start: dt.date
+    last: dt.date | None
+
+
+def same_drug_overlaps(regimens: Iterable[Regimen]) -> list[Overlap]:
+    """Pairs of rows of the same drug by the same route whose days overlap.
+
+    Overlapping rows add up (spec §6.2), which is right for a split dose entered as two rows
+    (10 mg in the morning, 5 mg at night) and doubles the dose when a change was entered as a
+    new row without ending the old one. Only a person can tell which, so the pair is found for a
+    query, never merged or dropped here. A single dose or a pulse is given on top of a regimen
+    by design and is not paired.
+    """
+    rows = [
+        (n, r)
+        for n, r in enumerate(regimens)
+        if not r.is_pulse and _check_frequency(r.frequency) != ONCE
+    ]
+    found = []
+    for i, (n, a) in enumerate(rows):
+        for m, b in rows[i + 1 :]:
+            if _name(a.drug) != _name(b.drug) or a.route.strip().upper() != b.route.strip().upper():
+                continue
+            start = max(a.start, b.start)
+            ends = [r.stop for r in (a, b) if r.stop is not None]
+            last = min(ends) if ends else None
+            if last is None or start <= last:
+                first, second = (n, m) if (a.start, n) <= (b.start, m) else (m, n)
+                found.append(Overlap(first, second, start, last))
+    return found
+
+
+def _name(drug: str) -> str:
+    """The drug a row names, for pairing (the ingredient when the table knows it)."""
+    return corticosteroid_in(drug) or drug.strip().lower()

@@ -38,6 +38,16 @@ def check_consistency(d: StudyDefinition, fail: Fail) -> None:
                 raise fail(f"forms[{i}].items[{j}].codelist", f"unknown codelist {item.codelist!r}")
     for i in range(len(d.lab_tests)):
         _check_lab_test(d, i, panels, fail)
+    _check_wording(d, fail)
+
+
+def _check_wording(d: StudyDefinition, fail: Fail) -> None:
+    """One wording file per instrument, and only for an instrument the study collects."""
+    _unique((w.instrument for w in d.wording), "wording", fail)
+    collected = {f.instrument for f in d.forms if f.instrument}
+    for i, w in enumerate(d.wording):
+        if w.instrument not in collected:
+            raise fail(f"wording[{i}].instrument", f"no form of the study collects {w.instrument}")
     visit_codes = {v.code for v in d.visits}
     for code in d.protocol.baseline_visit, d.protocol.primary_endpoint_visit:
         if code not in visit_codes:

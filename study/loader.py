@@ -5,9 +5,9 @@ from __future__ import annotations
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from study.checks import check_consistency
+from study.reader import Reader, StudyDefinitionError
 from study.schema import (
     CriterionCheck,
     CriterionDef,
@@ -25,63 +25,12 @@ from study.schema import (
     VisitDef,
     VitalTestDef,
 )
+from study.wording import read_wording
 
 DEFAULT_DEFINITION = Path(__file__).resolve().parent / "nct06737380.toml"
 VISIT_KINDS = ("screening", "scheduled", "early_termination", "unscheduled")
 FORM_KINDS = ("instrument", "items", "labs", "vitals", "dose", "eligibility", "log")
 ITEM_TYPES = ("number", "choice", "text")
-
-
-class StudyDefinitionError(ValueError):
-    """The definition file is unreadable or inconsistent."""
-
-    def __init__(self, source: str, key: str, problem: str) -> None:
-        super().__init__(f"{source}: {key}: {problem}")
-        self.source, self.key, self.problem = source, key, problem
-
-
-class _Reader:
-    """Typed access to a TOML table that reports the full key path of any problem."""
-
-    def __init__(self, source: str, data: dict[str, Any], path: str) -> None:
-        self.source, self.data, self.path = source, data, path
-
-    def fail(self, key: str, problem: str) -> StudyDefinitionError:
-        return StudyDefinitionError(self.source, f"{self.path}.{key}".lstrip("."), problem)
-
-    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
-        if key not in self.data:
-            if default is ...:
-                raise self.fail(key, "is required")
-            return default
-        value = self.data[key]
-        if isinstance(value, bool) and kind in (int, float, (int, float)):
-            raise self.fail(key, f"expected a number, got {value!r}")
-        if not isinstance(value, kind):
-            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-            raise self.fail(key, f"expected {names}, got {type(value).__name__} {value!r}")
-        return value
-
-    def num(self, key: str, default: Any = None) -> float | None:
-        value = self.get(key, (int, float), default)
-        return None if value is None else float(value)
-
-    def one_of(self, key: str, allowed: tuple[str, ...], default: Any = ...) -> str:
-        value = self.get(key, str, default)
-        if value not in allowed:
-            raise self.fail(key, f"{value!r} is not one of {', '.join(allowed)}")
-        return str(value)
-
-    def table(self, key: str) -> _Reader:
-        return _Reader(self.source, self.get(key, dict), f"{self.path}.{key}".lstrip("."))
-
-    def tables(self, key: str, default: Any = ...) -> list[_Reader]:
-        items = self.get(key, list, default)
-        for i, item in enumerate(items):
-            if not isinstance(item, dict):
-                raise self.fail(f"{key}[{i}]", "expected a table")
-        prefix = f"{self.path}.{key}".lstrip(".")
-        return [_Reader(self.source, t, f"{prefix}[{i}]") for i, t in enumerate(items)]
 
 
 def load_study(path: str | Path = DEFAULT_DEFINITION) -> StudyDefinition:
@@ -93,7 +42,7 @@ def load_study(path: str | Path = DEFAULT_DEFINITION) -> StudyDefinition:
         raise StudyDefinitionError(source, "(file)", "file not found") from err
     except tomllib.TOMLDecodeError as err:
         raise StudyDefinitionError(source, "(syntax)", str(err)) from err
-    root = _Reader(source, data, "")
+    root = Reader(source, data, "")
     # `[[sites]]` lists every site; a single `[site]` table (definitions before 1.2.0) is one.
     sites = tuple(_site(r) for r in root.tables("sites", []))
     if not sites:
@@ -116,12 +65,13 @@ def load_study(path: str | Path = DEFAULT_DEFINITION) -> StudyDefinition:
         signatures=_signatures(root),
         edit_checks=_edit_checks(root),
         sdv_adverse_events=_sdv_adverse_events(root),
+        wording=tuple(read_wording(r, Path(path)) for r in root.tables("wording", [])),
     )
     check_consistency(definition, root.fail)
     return definition
 
 
-def _study(r: _Reader) -> StudyInfo:
+def _study(r: Reader) -> StudyInfo:
     start = r.get("start_date", (str, date), None)
     return StudyInfo(
         id=r.get("id", str),
@@ -139,7 +89,7 @@ def _study(r: _Reader) -> StudyInfo:
     )
 
 
-def _site(r: _Reader) -> SiteInfo:
+def _site(r: Reader) -> SiteInfo:
     return SiteInfo(
         code=r.get("code", str),
         name=r.get("name", str),
@@ -148,7 +98,7 @@ def _site(r: _Reader) -> SiteInfo:
     )
 
 
-def _product(r: _Reader) -> ProductInfo:
+def _product(r: Reader) -> ProductInfo:
     return ProductInfo(
         name=r.get("name", str),
         description=r.get("description", str, ""),
@@ -157,7 +107,7 @@ def _product(r: _Reader) -> ProductInfo:
     )
 
 
-def _protocol(p: _Reader, rules: _Reader) -> ProtocolSettings:
+def _protocol(p: Reader, rules: Reader) -> ProtocolSettings:
     return ProtocolSettings(
         sledai_variant=p.one_of("sledai_variant", ("SLEDAI-2K", "SELENA-SLEDAI")),
         sledai_window_days=p.get("sledai_window_days", int),
@@ -175,7 +125,7 @@ def _protocol(p: _Reader, rules: _Reader) -> ProtocolSettings:
     )
 
 
-def _visit(r: _Reader) -> VisitDef:
+def _visit(r: Reader) -> VisitDef:
     return VisitDef(
         code=r.get("code", str),
         name=r.get("name", str),
@@ -189,7 +139,7 @@ def _visit(r: _Reader) -> VisitDef:
     )
 
 
-def _edit_checks(root: _Reader) -> tuple[str, ...]:
+def _edit_checks(root: Reader) -> tuple[str, ...]:
     """[review] edit_checks: codes of the automatic queries the study runs (#12)."""
     if "review" not in root.data:
         return ()
@@ -199,14 +149,14 @@ def _edit_checks(root: _Reader) -> tuple[str, ...]:
     return tuple(codes)
 
 
-def _sdv_adverse_events(root: _Reader) -> bool:
+def _sdv_adverse_events(root: Reader) -> bool:
     """[review] sdv_adverse_events: every adverse event needs source data verification."""
     if "review" not in root.data:
         return False
     return bool(root.table("review").get("sdv_adverse_events", bool, False))
 
 
-def _form(r: _Reader) -> FormDef:
+def _form(r: Reader) -> FormDef:
     return FormDef(
         code=r.get("code", str),
         name=r.get("name", str),
@@ -219,7 +169,7 @@ def _form(r: _Reader) -> FormDef:
     )
 
 
-def _form_item(r: _Reader) -> FormItemDef:
+def _form_item(r: Reader) -> FormItemDef:
     return FormItemDef(
         code=r.get("code", str),
         label=r.get("label", str),
@@ -232,7 +182,7 @@ def _form_item(r: _Reader) -> FormItemDef:
     )
 
 
-def _panel(r: _Reader) -> LabPanelDef:
+def _panel(r: Reader) -> LabPanelDef:
     return LabPanelDef(
         code=r.get("code", str),
         name=r.get("name", str),
@@ -241,7 +191,7 @@ def _panel(r: _Reader) -> LabPanelDef:
     )
 
 
-def _lab_test(r: _Reader) -> LabTestDef:
+def _lab_test(r: Reader) -> LabTestDef:
     return LabTestDef(
         code=r.get("code", str),
         name=r.get("name", str),
@@ -261,7 +211,7 @@ def _lab_test(r: _Reader) -> LabTestDef:
     )
 
 
-def _vital(r: _Reader) -> VitalTestDef:
+def _vital(r: Reader) -> VitalTestDef:
     return VitalTestDef(
         code=r.get("code", str),
         name=r.get("name", str),
@@ -272,12 +222,12 @@ def _vital(r: _Reader) -> VitalTestDef:
     )
 
 
-def _timepoints(r: _Reader) -> dict[str, tuple[str, ...]]:
+def _timepoints(r: Reader) -> dict[str, tuple[str, ...]]:
     raw = r.get("timepoints", dict, {})
     return {visit: tuple(points) for visit, points in raw.items()}
 
 
-def _criterion(r: _Reader) -> CriterionDef:
+def _criterion(r: Reader) -> CriterionDef:
     check = None
     if r.data.get("check") is not None:
         c = r.table("check")
@@ -290,7 +240,7 @@ def _criterion(r: _Reader) -> CriterionDef:
     )
 
 
-def _codelists(r: _Reader) -> dict[str, tuple[tuple[str, str], ...]]:
+def _codelists(r: Reader) -> dict[str, tuple[tuple[str, str], ...]]:
     out: dict[str, tuple[tuple[str, str], ...]] = {}
     for name, entries in r.data.items():
         pairs = []
@@ -306,7 +256,7 @@ def _codelists(r: _Reader) -> dict[str, tuple[tuple[str, str], ...]]:
     return out
 
 
-def _signatures(root: _Reader) -> SignaturePolicy:
+def _signatures(root: Reader) -> SignaturePolicy:
     """The optional [signatures] table: meanings and whether open queries block signing."""
     if "signatures" not in root.data:
         return SignaturePolicy()

@@ -203,6 +203,36 @@ class SignaturePolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class ItemWording:
+    """What the patient reads for one item: an optional introduction shared with the items
+    around it, the question, and one label per answer in the order of the answer codes."""
+
+    text: str
+    options: tuple[str, ...]
+    stem: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class InstrumentWording:
+    """An instrument's question text and answer labels, from a file the study names.
+
+    Item wording is licensed separately from the workbench (PROMIS under the HealthMeasures
+    terms, RAND-36 public domain with attribution), so none is shipped: a sponsor or site that
+    holds the wording, in the language and version it may use, names its file in the study
+    definition, and patient mode shows it with the source and licence the file states.
+    """
+
+    instrument: str
+    title: str
+    source: str
+    licence: str
+    language: str
+    version: str
+    items: dict[str, ItemWording]
+    file: str
+
+
+@dataclass(frozen=True, slots=True)
 class StudyDefinition:
     """A whole study: one source for forms, validation, storage codes, listings and SDTM."""
 
@@ -223,6 +253,7 @@ class StudyDefinition:
     edit_checks: tuple[str, ...] = ()  # automatic data queries to run (records/edit_checks, #12)
     sdv_adverse_events: bool = False  # every adverse event verified against source (#12)
     sites: tuple[SiteInfo, ...] = ()  # every participating site, lead site first (#16)
+    wording: tuple[InstrumentWording, ...] = ()  # question text the study may show (#14)
 
     def visit(self, code: str) -> VisitDef:
         """The visit with this code; KeyError names the known codes."""
@@ -243,6 +274,10 @@ class StudyDefinition:
         (an audit row may name a form of an earlier definition)."""
         known = next((f for f in self.forms if f.code == code), None)
         return known.name if known else code
+
+    def wording_of(self, instrument: str) -> InstrumentWording | None:
+        """The instrument's question text, when the study names a wording file for it."""
+        return next((w for w in self.wording if w.instrument == instrument), None)
 
     def lab_tests_of(self, panel: str) -> tuple[LabTestDef, ...]:
         """The tests of one panel, in definition order."""

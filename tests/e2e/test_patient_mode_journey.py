@@ -21,6 +21,7 @@ from records.subjects import screen_subject
 from records.visits import calendar, record_visit_date
 from study import load_study
 from tests.e2e.conftest import TABLET, choose, key, new_page, rerun, screenshot, sign_in_at
+from tests.study import wording_support as wording
 
 PASSWORD = "a long enough password"
 WAIT = 30_000
@@ -87,6 +88,20 @@ def _staff(page: Page, then: str) -> None:
         page.get_by_role("button", name=then).click()
 
 
+def _to_the_pain_scale_on_one_line(page: Page, shot: str) -> None:
+    """Next to the last question, the 0–10 pain scale: its eleven answers on one line, inside
+    the tablet's width."""
+    while key(page, "patient_next").count():
+        _click(page, "patient_next")
+    scale = page.locator(".st-key-patient_scale div[role='radiogroup'] label")
+    expect(scale).to_have_count(11)
+    boxes = [scale.nth(i).bounding_box() for i in range(11)]
+    assert all(b is not None for b in boxes)
+    assert len({round(b["y"]) for b in boxes}) == 1, "the 0–10 scale wraps onto two lines"
+    assert max(b["x"] + b["width"] for b in boxes) <= TABLET["width"]
+    screenshot(page, shot)
+
+
 def test_patient_mode_on_a_tablet(tmp_path: Path, start_server, browser: Browser) -> None:
     url, wb, v1 = _prepared(tmp_path)
     server = start_server(url)
@@ -109,15 +124,7 @@ def test_patient_mode_on_a_tablet(tmp_path: Path, start_server, browser: Browser
 
     _start(page)  # resumes at question 4
     expect(page.get_by_text("Question 4 of 29")).to_be_visible(timeout=WAIT)
-    while key(page, "patient_next").count():
-        _click(page, "patient_next")
-    scale = page.locator(".st-key-patient_scale div[role='radiogroup'] label")
-    expect(scale).to_have_count(11)
-    boxes = [scale.nth(i).bounding_box() for i in range(11)]
-    assert all(b is not None for b in boxes)
-    assert len({round(b["y"]) for b in boxes}) == 1, "the 0–10 scale wraps onto two lines"
-    assert max(b["x"] + b["width"] for b in boxes) <= TABLET["width"]
-    screenshot(page, "patient-02-pain-scale")
+    _to_the_pain_scale_on_one_line(page, "patient-02-pain-scale")
     _answer(page, "7")
     _click(page, "patient_finish")
     expect(page.get_by_role("heading", name="You skipped 25 questions")).to_be_visible(timeout=WAIT)
@@ -138,3 +145,28 @@ def test_patient_mode_on_a_tablet(tmp_path: Path, start_server, browser: Browser
     assert saved is not None and saved.state == "in_progress" and saved.completed_at is None
     assert saved.values["P29PF4"] == "4" and saved.values["P29PINT"] == "7"
     assert saved.derived is not None and saved.derived.values["physical_function_t"] is not None
+
+
+def test_patient_mode_shows_the_studys_wording_on_a_tablet(
+    tmp_path: Path, start_server, browser: Browser, monkeypatch
+) -> None:
+    """With a wording file named by the study, the patient reads each question and taps an
+    answer by its label; the labelled 0–10 scale still lies on one line inside the screen."""
+    monkeypatch.setenv("WORKBENCH_STUDY", str(wording.study_with_wording(tmp_path, "PROMIS29")))
+    url, wb, v1 = _prepared(tmp_path)
+    server = start_server(url)
+    page = _open(browser, server.url)
+    choose(page, "patient_form", "PROMIS-29 v2.1")
+    _click(page, "patient_start")
+    first = wording.question("P29PF1")
+    expect(page.get_by_role("heading", name=first)).to_be_visible(timeout=WAIT)
+    expect(page.get_by_text("Synthetic test wording 0.1 (en-GB)", exact=False)).to_be_visible()
+    screenshot(page, "patient-05-worded-question")
+    _answer(page, wording.answer("P29PF1", 2))
+    _to_the_pain_scale_on_one_line(page, "patient-06-worded-pain-scale")
+    expect(page.get_by_role("heading", name=wording.question("P29PINT"))).to_be_visible()
+    _answer(page, "10 (most)")
+    _staff(page, "Hand back to staff")
+    expect(page.get_by_text("Paused with 2 of 29 questions answered")).to_be_visible(timeout=WAIT)
+    saved = load_assessment(wb, v1, "PROMIS29")
+    assert saved is not None and saved.values == {"P29PF1": "2", "P29PINT": "10"}

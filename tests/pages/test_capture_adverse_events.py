@@ -153,3 +153,19 @@ def test_an_event_entered_in_error_is_struck_through_read_only_and_counts_nowher
     assert "Entered in error: belongs to subject 001-009" in errors(at)
     assert not any("Serious adverse event" in e for e in errors(at))
     assert at.text_input(key="AE__term").disabled
+
+
+def test_a_coordinator_is_told_only_the_investigator_withdraws_a_serious_event(wb):
+    subject = screen(wb)
+    dose(wb, subject)
+    serious = VALID | {"sae_hospitalisation": "yes", "awareness_date": TODAY.isoformat(),
+                       "severity": "SEVERE", "ctcae_grade": 3}  # fmt: skip
+    save_adverse_event(wb, fixtures.USERS["investigator"], subject_id=subject.id, values=serious)
+    [event] = list_adverse_events(wb, subject.id)
+    at = page(subject, "coordinator")
+    at.selectbox(key="AE__selected").select(event.id).run()
+    assert "Only the investigator may mark a serious adverse event entered in error" in texts(at)
+    assert not any(b.key == f"AE__error_{event.id}__apply" for b in at.button)
+    at = page(subject, "investigator")
+    at.selectbox(key="AE__selected").select(event.id).run()
+    assert any(b.key == f"AE__error_{event.id}__apply" for b in at.button)

@@ -12,6 +12,7 @@ from records.holds import place_hold
 from records.instruments import instrument
 from tests.pages import capture_support as fixtures
 from tests.pages.capture_support import dose, errors, open_page, screen, texts
+from tests.study import wording_support as wording
 
 wb = fixtures.wb  # the shared database fixture
 
@@ -159,3 +160,36 @@ def test_a_refused_pause_keeps_patient_mode_until_staff_leave_without_saving(wb,
     at.button(key="patient_discard").click().run()
     assert "left without saving: 1 answer not kept" in texts(at)
     assert load_assessment(wb, subject.visits["V1"], "PROMIS29") is None
+
+
+def test_with_a_wording_file_the_patient_reads_the_question_and_labelled_answers(
+    wb, staff, tmp_path, monkeypatch
+):
+    """The study names a wording file: each screen shows its question (and introduction) and
+    the answers by label, with the source and licence the file states; saved codes unchanged."""
+    monkeypatch.setenv("WORKBENCH_STUDY", str(wording.study_with_wording(tmp_path, "RAND36")))
+    subject, at = start(wb, "RAND36")
+    shown = texts(at)
+    assert wording.question("RAND01") in shown and "RAND-36" not in shown
+    assert "Physical functioning item" not in shown and "General health item 1" not in shown
+    radio = at.radio(key="patient_answer")
+    assert radio.options == [wording.answer("RAND01", n) for n in range(1, 6)]
+    caption = " ".join(c.value for c in at.caption)
+    assert "Synthetic test wording 0.1 (en-GB)" in caption and "No licence needed" in caption
+    radio.set_value("2")
+    at.button(key="patient_next").click().run()
+    at.radio(key="patient_answer").set_value("1")
+    at.button(key="patient_next").click().run()
+    shown = texts(at)  # item 3 has an introduction shared with the items after it
+    assert "Synthetic introduction." in shown and wording.question("RAND03") in shown
+    at.text_input(key="patient_staff_password").input(PASSWORD)
+    at.button(key="patient_hand_back").click().run()
+    saved = load_assessment(wb, subject.visits["V1"], "RAND36")
+    assert saved.values == {"RAND01": "2", "RAND02": "1"} and saved.state == "in_progress"
+
+
+def test_without_a_wording_file_items_keep_their_neutral_labels(wb, staff):
+    _, at = start(wb, "RAND36")
+    assert "General health item 1" in texts(at)
+    assert at.radio(key="patient_answer").options == ["1", "2", "3", "4", "5"]
+    assert "Synthetic" not in texts(at)

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from models import AuditEvent
+from models import Actor, AuditEvent
 from models.db import read_session
 from records.adverse_events import save_adverse_event
 from records.dosing import load_dose, record_dose
 from records.entered_in_error import mark_entered_in_error, restore_entered_in_error
-from records.errors import ConflictError, Held, NotFound, ValidationFailed
+from records.errors import ConflictError, Held, NotFound, PermissionDenied, ValidationFailed
 from records.history import save_history
 from records.holds import place_hold
 from records.listings.catalogue import read_listings
@@ -176,3 +176,22 @@ def test_an_event_in_error_is_nothing_to_complete_before_lock_nor_a_reaction_to_
                     reaction_ae_id=event.id), reason="link the reaction",
                     expected_version=dose.version)  # fmt: skip
     assert "entered in error" in refused.value.errors["reaction_ae_id"] and counts(wb) == before
+
+
+def test_only_the_investigator_marks_a_serious_event_in_error(wb, actor, dosed):
+    """A serious event may already be reported to the sponsor: a coordinator may not take it out
+    of the safety data (nothing is written), the investigator may, and either may restore it."""
+    serious = {**AE, "sae_hospitalisation": "yes", "awareness_date": "2025-02-21"}
+    event = save_adverse_event(wb, actor, subject_id=dosed.id, values=serious, today=TODAY)
+    assert event.serious
+    before = counts(wb)
+    coordinator = Actor(None, "cora", "Cora Coordinator", "coordinator")
+    with pytest.raises(PermissionDenied, match="Only the investigator"):
+        _mark(wb, coordinator, "adverseevent", event)
+    assert counts(wb) == before
+    mark = _mark(wb, actor, "adverseevent", event)
+    restore_entered_in_error(wb, coordinator, entity="adverseevent", record_id=event.id,
+                             reason="it was this subject's after all",
+                             expected_version=mark.version)  # fmt: skip
+    plain = save_adverse_event(wb, actor, subject_id=dosed.id, values=AE, today=TODAY)
+    assert _mark(wb, coordinator, "adverseevent", plain).error_reason == WHY  # any writer

@@ -10,7 +10,9 @@ from pathlib import Path
 from records.adverse_events import save_adverse_event
 from records.assessments import save_assessment
 from records.edit_checks import findings, run_checks
+from records.entered_in_error import mark_entered_in_error
 from records.labs import save_lab_panel
+from records.medications import save_medication
 from records.queries import list_queries, transition
 from records.visits import calendar, record_visit_date
 from tests.records.conftest import TODAY
@@ -157,3 +159,42 @@ def test_a_finding_a_person_closed_is_not_raised_again_until_it_reads_differentl
                                    "critical_assessment": ASSESSED}})  # fmt: skip
     states = sorted(x.status for x in _auto(wb, "CTCAE_LAB") if x.record_id == q.record_id)
     assert states == ["closed", "open"]
+
+
+def _prednisone(wb, actor, subject_id, start, stop=None, dose=10, **edit):
+    values = {"drug": "Prednisone", "dose": dose, "dose_unit": "mg", "route": "ORAL",
+              "frequency": "QD", "start": start, "stop": stop, "corticosteroid": True}  # fmt: skip
+    return save_medication(wb, actor, subject_id=subject_id, values=values, today=TODAY, **edit)
+
+
+def test_a_dose_change_entered_without_ending_the_old_row_is_queried_until_ended(wb, actor, dosed):
+    """Two prednisone rows on the same days add up in every outcome: the later row gets a query
+    naming both, which closes once the earlier row is given its stop date."""
+    old = _prednisone(wb, actor, dosed.id, "2025-03-01")
+    assert not _auto(wb, "STEROID_OVERLAP")
+    new = _prednisone(wb, actor, dosed.id, "2025-04-01", dose=5)
+    (q,) = _auto(wb, "STEROID_OVERLAP")
+    assert (q.status, q.entity, q.record_id, q.field) == ("open", "medication", new.id, "start")
+    assert f"overlaps medication {old.id}" in q.text and "from 2025-04-01 on" in q.text
+    _prednisone(wb, actor, dosed.id, "2025-03-01", "2025-03-31", medication_id=old.id,
+                expected_version=old.version, reason="dose changed on 1 April")  # fmt: skip
+    (q,) = _auto(wb, "STEROID_OVERLAP")
+    assert q.status == "closed" and q.thread[-1].action == "auto_close"
+
+
+def test_a_split_dose_confirmed_by_a_person_is_not_queried_again(wb, actor, dosed):
+    _prednisone(wb, actor, dosed.id, "2025-03-01", "2025-05-31")
+    evening = _prednisone(wb, actor, dosed.id, "2025-03-01", "2025-05-31", dose=5)
+    (q,) = _auto(wb, "STEROID_OVERLAP")
+    transition(wb, COORDINATOR, q.id, "answer", "10 mg mornings and 5 mg evenings")
+    transition(wb, MONITOR, q.id, "close", "Split dose confirmed in the source")
+    assert run_checks(wb, raise_only=["STEROID_OVERLAP"]).raised == 0
+    mark_entered_in_error(
+        wb,
+        actor,
+        entity="medication",
+        record_id=evening.id,
+        reason="duplicate of the morning row",
+        expected_version=evening.version,
+    )
+    assert not findings(wb, codes=["STEROID_OVERLAP"])

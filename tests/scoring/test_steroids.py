@@ -16,6 +16,7 @@ from scoring.steroid_table import (
     PREDNISONE_EQUIVALENT_FACTORS,
 )
 from scoring.steroids import (
+    Overlap,
     Regimen,
     average_daily_dose,
     cumulative_dose,
@@ -24,6 +25,7 @@ from scoring.steroids import (
     daily_series,
     dose_band,
     prednisone_factor,
+    same_drug_overlaps,
 )
 
 pytestmark = pytest.mark.req("SCO-STEROIDS")
@@ -334,3 +336,38 @@ def test_cumulative_is_additive_over_adjacent_windows(
         rows, day(first + a + 1), day(first + a + b + 1)
     )
     assert whole == pytest.approx(parts)
+
+
+def _row(drug: str, start: str, stop: str | None, **kw: object) -> Regimen:
+    values = {"dose_mg": 10.0, "frequency": "QD", "route": "ORAL"} | kw
+    stop_day = dt.date.fromisoformat(stop) if stop else None
+    return Regimen(drug, start=dt.date.fromisoformat(start), stop=stop_day, **values)  # type: ignore[arg-type]
+
+
+def test_same_drug_rows_sharing_days_are_paired_with_the_shared_days() -> None:
+    rows = [
+        _row("Prednisone", "2025-03-01", None),  # the old dose, never ended
+        _row("prednisone 5 mg tablets", "2025-04-01", "2025-04-30"),  # the new dose
+        _row("Hydroxychloroquine", "2025-03-01", None),
+    ]
+    (found,) = same_drug_overlaps(rows)
+    assert found == Overlap(0, 1, dt.date(2025, 4, 1), dt.date(2025, 4, 30))
+    # ended the day before the next starts (a taper step): nothing to ask
+    taper = [_row("prednisone", "2025-03-01", "2025-03-31"), _row("prednisone", "2025-04-01", None)]
+    assert same_drug_overlaps(taper) == []
+    # sharing one day (the last of one, the first of the next) is an overlap: both count that day
+    edge = [_row("prednisone", "2025-04-01", None), _row("prednisone", "2025-03-01", "2025-04-01")]
+    assert same_drug_overlaps(edge) == [Overlap(1, 0, dt.date(2025, 4, 1), dt.date(2025, 4, 1))]
+    both = [_row("prednisone", "2025-03-01", None), _row("Prednisone", "2025-03-05", None)]
+    assert same_drug_overlaps(both) == [Overlap(0, 1, dt.date(2025, 3, 5), None)]
+
+
+def test_other_drugs_routes_single_doses_and_pulses_are_not_paired() -> None:
+    base = _row("methylprednisolone", "2025-03-01", None, dose_mg=4.0)
+    others = [
+        _row("prednisone", "2025-03-01", None),  # another drug
+        _row("methylprednisolone", "2025-03-02", "2025-03-04", route="IV", dose_mg=500.0),
+        _row("methylprednisolone", "2025-03-10", None, frequency="ONCE", dose_mg=40.0),
+        _row("methylprednisolone", "2025-03-20", "2025-03-22", dose_mg=250.0, is_pulse=True),
+    ]
+    assert same_drug_overlaps([base, *others]) == []

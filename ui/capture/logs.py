@@ -17,7 +17,11 @@ import streamlit as st
 from models import Actor
 from records import words
 from records.context import Workbench
-from records.entered_in_error import mark_entered_in_error, restore_entered_in_error
+from records.entered_in_error import (
+    mark_entered_in_error,
+    mark_refused,
+    restore_entered_in_error,
+)
 from records.errors import ConflictError, Held, NotFound, PermissionDenied, ValidationFailed
 from ui.capture import audit, fields, flow, meta
 
@@ -146,6 +150,10 @@ def error_mark(wb: Workbench, actor: Actor, form: LogForm, row: Any, can_write: 
     if message:
         getattr(st, message[0])(message[1])
     if not can_write:
+        return
+    refused = None if marked else mark_refused(actor.role, form.entity, row)
+    if refused:
+        st.caption(f"{refused}.")
         return
     title = f"Restore this {form.noun}" if marked else "Mark entered in error"
     with st.expander(title, expanded=False):

@@ -1,8 +1,10 @@
 """Patient mode: one questionnaire (PROMIS-29 or SF-36/RAND-36), one item per screen, on a tablet.
 
 Only the questionnaire is drawn, with large answer targets; the staff control sits behind a
-small "Staff" button and needs the staff member's password. Item wording is not shipped (spec
-§8: neutral labels; the patient reads the licensed paper form).
+small "Staff" button and needs the staff member's password. Item wording is not shipped: when
+the study names a wording file for the instrument (`study/wording.py`), the patient reads its
+question text and labelled answers, with the source and licence it states; otherwise the items
+keep their neutral labels and the patient reads the licensed paper form.
 
 Nothing the patient answered is lost and nothing unanswered passes for complete (#14):
 - finishing with questions unanswered first says "you skipped N" and offers each of them;
@@ -81,8 +83,13 @@ def start(wb: Workbench, subject_id: int, visit_id: int) -> None:
     st.session_state.pop(ANSWER, None)
 
 
+def _instrument_of(wb: Workbench, form_code: str) -> str:
+    """The instrument a questionnaire form collects."""
+    return wb.study.form(form_code).instrument or ""
+
+
 def _items(wb: Workbench, form_code: str) -> list[Any]:
-    return list(instrument(wb.study.form(form_code).instrument or "").items)
+    return list(instrument(_instrument_of(wb, form_code)).items)
 
 
 def _keep_answer(session: dict[str, Any]) -> None:
@@ -186,14 +193,38 @@ def questionnaire(wb: Workbench, actor: Actor) -> None:
     session["current"] = item.code
     answered = len(session["answers"])
     st.progress(answered / len(items), text=f"Question {index + 1} of {len(items)}")
-    st.markdown(f"## {item.label}")
-    st.caption(f"Question {item.number} on your questionnaire. Choose the number of your answer.")
+    wording = wb.study.wording_of(_instrument_of(wb, session["form_code"]))
+    worded = wording.items[item.code] if wording else None
+    if worded is None:
+        st.markdown(f"## {item.label}")
+        st.caption(
+            f"Question {item.number} on your questionnaire. Choose the number of your answer."
+        )
+    else:
+        if worded.stem:
+            st.markdown(f"### {worded.stem}")
+        st.markdown(f"## {worded.text}")
     if ANSWER not in st.session_state:
         st.session_state[ANSWER] = session["answers"].get(item.code)
     options = [o.code for o in item.options]
+    labels = dict(zip(options, worded.options, strict=True)) if worded else {}
     with st.container(key="patient_scale" if len(options) > LONG_SCALE else "patient_choice"):
-        st.radio("Your answer", options, index=None, key=ANSWER, horizontal=True)
+        st.radio(
+            "Your answer",
+            options,
+            index=None,
+            key=ANSWER,
+            horizontal=True,
+            format_func=lambda code: labels.get(code, code),
+        )
     _buttons(wb, actor, session, index, len(items))
+    if wording is not None:  # attribution, as the wording's licence asks
+        told = (
+            f"{wording.title} {wording.version} ({wording.language})",
+            wording.source,
+            wording.licence,
+        )
+        st.caption(" · ".join(part.rstrip(".") for part in told))
 
 
 def _review(wb: Workbench, actor: Actor, session: dict[str, Any]) -> None:
