@@ -38,6 +38,14 @@ def check_consistency(d: StudyDefinition, fail: Fail) -> None:
                 raise fail(f"forms[{i}].items[{j}].codelist", f"unknown codelist {item.codelist!r}")
     for i in range(len(d.lab_tests)):
         _check_lab_test(d, i, panels, fail)
+    visit_codes = {v.code for v in d.visits}
+    for code in d.protocol.baseline_visit, d.protocol.primary_endpoint_visit:
+        if code not in visit_codes:
+            raise fail("protocol", f"visit {code!r} is not defined in visits")
+    if not any(c.kind == "inclusion" for c in d.eligibility):
+        raise fail("eligibility", "at least one inclusion criterion is required")
+    _check_response_rules(d, fail)
+    _check_criteria(d, fail)
     _check_wording(d, fail)
 
 
@@ -48,14 +56,6 @@ def _check_wording(d: StudyDefinition, fail: Fail) -> None:
     for i, w in enumerate(d.wording):
         if w.instrument not in collected:
             raise fail(f"wording[{i}].instrument", f"no form of the study collects {w.instrument}")
-    visit_codes = {v.code for v in d.visits}
-    for code in d.protocol.baseline_visit, d.protocol.primary_endpoint_visit:
-        if code not in visit_codes:
-            raise fail("protocol", f"visit {code!r} is not defined in visits")
-    if not any(c.kind == "inclusion" for c in d.eligibility):
-        raise fail("eligibility", "at least one inclusion criterion is required")
-    _check_response_rules(d, fail)
-    _check_criteria(d, fail)
 
 
 def _check_criteria(d: StudyDefinition, fail: Fail) -> None:

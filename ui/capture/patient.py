@@ -28,6 +28,7 @@ from records.assessments import AssessmentRead, load_assessment, save_assessment
 from records.context import Workbench
 from records.errors import ConflictError, Held, NotFound, PermissionDenied, ValidationFailed
 from records.instruments import instrument
+from study.schema import InstrumentWording, ItemWording
 from ui.capture.meta import local_time
 
 STATE = "patient_mode"
@@ -195,15 +196,7 @@ def questionnaire(wb: Workbench, actor: Actor) -> None:
     st.progress(answered / len(items), text=f"Question {index + 1} of {len(items)}")
     wording = wb.study.wording_of(_instrument_of(wb, session["form_code"]))
     worded = wording.items[item.code] if wording else None
-    if worded is None:
-        st.markdown(f"## {item.label}")
-        st.caption(
-            f"Question {item.number} on your questionnaire. Choose the number of your answer."
-        )
-    else:
-        if worded.stem:
-            st.markdown(f"### {worded.stem}")
-        st.markdown(f"## {worded.text}")
+    _question(item, worded)
     if ANSWER not in st.session_state:
         st.session_state[ANSWER] = session["answers"].get(item.code)
     options = [o.code for o in item.options]
@@ -218,13 +211,29 @@ def questionnaire(wb: Workbench, actor: Actor) -> None:
             format_func=lambda code: labels.get(code, code),
         )
     _buttons(wb, actor, session, index, len(items))
-    if wording is not None:  # attribution, as the wording's licence asks
-        told = (
-            f"{wording.title} {wording.version} ({wording.language})",
-            wording.source,
-            wording.licence,
+    if wording is not None:
+        _attribution(wording)
+
+
+def _question(item: Any, worded: ItemWording | None) -> None:
+    """The question as worded for the study, or the item's neutral label and its number on
+    the paper form the patient reads instead."""
+    if worded is None:
+        st.markdown(f"## {item.label}")
+        st.caption(
+            f"Question {item.number} on your questionnaire. Choose the number of your answer."
         )
-        st.caption(" · ".join(part.rstrip(".") for part in told))
+        return
+    if worded.stem:
+        st.markdown(f"### {worded.stem}")
+    st.markdown(f"## {worded.text}")
+
+
+def _attribution(wording: InstrumentWording) -> None:
+    """Title, version, language, source and licence under every question, as licences ask."""
+    told = (f"{wording.title} {wording.version} ({wording.language})", wording.source,
+            wording.licence)  # fmt: skip
+    st.caption(" · ".join(part.rstrip(".") for part in told))
 
 
 def _review(wb: Workbench, actor: Actor, session: dict[str, Any]) -> None:
