@@ -126,6 +126,7 @@ CHECKS: Final[dict[str, str]] = {
     "LAB_SIGNIFICANCE": "lab result out of range without an assessment",
     "RESPONSE_ASSESSMENTS": "response assessments incomplete",
     "CTCAE_LAB": "adverse-event grade against the lab values",
+    "STEROID_OVERLAP": "corticosteroid rows of one drug on the same days",
 }
 """The automatic edit checks (`records.edit_checks.CHECKS`)."""
 
