@@ -65,15 +65,27 @@ def baselines(measures: pd.DataFrame, rule: BaselineRule) -> pd.DataFrame:
     rows = measures.loc[measures["visit_code"].isin(list(rank)), wanted].copy()
     rows["rank"] = rows["visit_code"].map(rank)
     rows = rows.sort_values(["subject_id", "rank", "sequence"], ascending=[True, True, False])
-    subjects = measures[["subject_id"]].drop_duplicates().set_index("subject_id")
+    subjects = pd.Index(measures["subject_id"].drop_duplicates(), name="subject_id")
     ids = rows["subject_id"].to_numpy()
-    out = {}
+    visit = rows["visit"].array
+    out: dict[str, object] = {"subject_id": subjects}
     for column in BASELINE_COLUMNS:
         first = _first_present(ids, _present(rows[column]).to_numpy())
-        index = pd.Index(ids[first], name="subject_id")
-        out[column] = rows[column].iloc[first].set_axis(index)
-        out[f"{column}_from"] = rows["visit"].iloc[first].set_axis(index)
-    return subjects.join(pd.DataFrame(out), how="left").reset_index()
+        # each subject's row in `rows`, -1 for a subject without a value: missing after take
+        where = np.full(len(subjects), -1, dtype=np.intp)
+        where[subjects.get_indexer(ids[first])] = first
+        out[column] = _taken(rows[column].array, where)
+        out[f"{column}_from"] = _taken(visit, where)
+    return pd.DataFrame(out)
+
+
+def _taken(values: pd.api.extensions.ExtensionArray, where: np.ndarray) -> object:
+    """`values` at positions `where` (-1: missing), one array operation; a column missing for
+    some subject takes the type a left join gives it (integers and booleans become float or
+    object), so the frame is the same whichever subjects are computed together."""
+    if (where >= 0).all():
+        return values.take(where)
+    return pd.Series(values).reindex(pd.RangeIndex(-1, len(values))).array.take(where + 1)
 
 
 def _first_present(ids: np.ndarray, present: np.ndarray) -> np.ndarray:
