@@ -6,7 +6,8 @@ Per study size, in one process, with AppTest runs sharing one ScriptCache (as th
 - after an edit: one form corrected (the PGA of a random subject's visit, with a reason, through
   `records.assessments.save_assessment`), then the first run of one outcome page, which
   recomputes the edited subject and that page's study-level tables; each page in turn, `rounds`
-  times, median (goal: ≤ 0.3 s at every size);
+  times, median (goal: ≤ 0.3 s at every size); Home twice, as a monitor and as a coordinator
+  (who also sees the worklist);
 - warm: reruns of each page with nothing changed (median of `reruns`);
 each also as a ratio to the minimal page's warm rerun (benchmarks/minimal_page.py) in the same
 run. Times are server time: the script run, not the browser.
@@ -46,6 +47,13 @@ from records.outcomes.snapshot import build_outcomes  # noqa: E402
 from study import load_study  # noqa: E402
 
 GOAL_S = 0.3
+COORDINATOR = {
+    "id": 2,
+    "username": "coord",
+    "full_name": "Bench Coordinator",
+    "role": "coordinator",
+}
+"""Home as site staff see it: with the worklist of the site's visits."""
 EDITOR = Actor(user_id=None, username="bench", full_name="Bench Investigator", role="investigator")
 
 
@@ -81,6 +89,7 @@ def _cold(wb: Workbench) -> tuple[float, float, dict[str, AppTest]]:
     for name, path in PAGES.items():
         apps[name], took = _first_run(path)
         home = took if name == "home (dashboard)" else home
+    apps["home (coordinator)"], _ = _first_run(PAGES["home (dashboard)"], COORDINATOR)
     return full, home, apps
 
 

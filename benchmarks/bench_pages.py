@@ -51,10 +51,10 @@ USER = {"id": 1, "username": "bench", "full_name": "Bench Monitor", "role": "mon
 GOAL = 3.0
 
 
-def _first_run(path: Path) -> tuple[AppTest, float]:
-    """A page's AppTest after its first run, and how long that run took."""
+def _first_run(path: Path, user: dict[str, object] = USER) -> tuple[AppTest, float]:
+    """A page's AppTest after its first run (signed in as `user`), and how long it took."""
     at = AppTest.from_file(str(path), default_timeout=600)
-    at.session_state["user"] = USER
+    at.session_state["user"] = user
     start = time.perf_counter()
     at.run()
     if at.exception:

@@ -7,9 +7,11 @@ subject is recomputed, and the study-level tables are assembled again from the k
 Which cache holds a value depends on whether it can change (spec §6): values nobody edits
 (Arrow tables for display, frozen dataclasses, tuples, read-only mappings) are shared from
 `st.cache_resource` without a copy per run; mutable ones (dicts) come from `st.cache_data`, a
-private copy each run. Chart specs are shared too: `st.vega_lite_chart` (1.67) works on a shallow
-copy and only replaces top-level keys. Tables go to `st.dataframe` as Arrow, so they are not
-converted again on every rerun; cached markdown is built once per data change, not on every rerun.
+private copy each run. Chart specs are shared too: `st.vega_lite_chart` (1.67) works on a
+shallow copy and only replaces top-level keys; study-level charts are converted only when the
+rows they draw changed (`ui.chart_cache`), not on every key. Tables go to `st.dataframe` as
+Arrow, so they are not converted again on every rerun; cached markdown is built once per data
+change, not on every rerun.
 """
 
 from __future__ import annotations
@@ -43,9 +45,10 @@ from records.outcomes.per_subject import CHUNK, MEMO, OutcomeMemo, restricted
 from records.outcomes.responses import ResponseTable
 from records.outcomes.snapshot import Outcomes
 from records.outcomes.timeline import SubjectTimeline
-from records.outcomes.worklist import next_visits, worklist
+from records.outcomes.worklist import by_window_close, next_visits
 from records.subjects import counts_by_status
 from scoring.verdict import ResponseResult
+from ui.chart_cache import drawn
 from ui.downloads import ChartSpecs, prepare
 from ui.resources import study_workbench, workbench
 
@@ -94,9 +97,9 @@ def _in_view(k: Key) -> Workbench:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _outcomes(k: Key) -> Outcomes:
-    """The outcomes at this key of the subjects at its sites: only subjects edited since are
-    recomputed, and the memo holds every subject whoever asks."""
-    everyone = _memo().outcomes(study_workbench(), date.fromisoformat(k[3]))
+    """The outcomes at this key of the subjects at its sites: the memo holds every subject
+    whoever asks, and `key()` has just brought it up to date (never older than the key)."""
+    everyone = _memo().latest(study_workbench(), date.fromisoformat(k[3]))
     if k[4] is None:
         return everyone
     wb = study_workbench()
@@ -167,9 +170,9 @@ def dashboard_table(k: Key, name: str) -> Table:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def worklist_frame(k: Key) -> pd.DataFrame:
-    """The worklist (`records.outcomes.worklist`) at this key; shared, never modified."""
-    o = _outcomes(k)
-    return worklist(o.measures, o.data, o.study, o.data.today)
+    """The worklist (`records.outcomes.worklist`) at this key, from each subject's kept rows;
+    shared, never modified."""
+    return by_window_close(_outcomes(k).worklist_rows)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -334,7 +337,7 @@ def _subject_key(k: Key, subject_id: int) -> SubjectKey:
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _timeline_of(sk: SubjectKey) -> SubjectTimeline:
     """From the memo's outcomes now (never older than `sk`: the key was read first)."""
-    outcomes = _memo().outcomes(study_workbench(), date.fromisoformat(sk[2]))
+    outcomes = _memo().latest(study_workbench(), date.fromisoformat(sk[2]))
     return timeline.subject_timeline(outcomes, sk[3])
 
 
@@ -381,7 +384,7 @@ def swimmer_spec(k: Key, pre_dose: bool = False) -> ChartSpecs | None:
 def spaghetti_spec(k: Key, measure: str, title: str, unit: str) -> ChartSpecs:
     """One measure over study days for every subject, with the visit means."""
     values = timeline.cohort_values(_outcomes(k).measures, measure)
-    return prepare(spaghetti(values, title, unit))
+    return drawn(spaghetti, values, title, unit)
 
 
 @dataclass(frozen=True)
@@ -397,17 +400,17 @@ class Headline:
 @st.cache_resource(max_entries=2, show_spinner=False)
 def headline_charts_of(k: Key, planned: int | None) -> Headline:
     """Enrolment over time, SLEDAI-2K change and SRI-4 responders by visit, TEAEs by severity
-    (None where nothing has been evaluated yet)."""
+    (None where nothing has been evaluated yet). The aggregates are computed on the key; each
+    chart is converted only when its aggregate changed (`ui.chart_cache`)."""
     o = _outcomes(k)
     change = headline.sledai_change(o.measures)
     responders = headline.responders_by_visit(o.responses)
+    enrolment = headline.enrolment_over_time(o.data)
     return Headline(
-        enrolment=prepare(
-            headline_charts.enrolment_chart(headline.enrolment_over_time(o.data), planned)
-        ),
-        sledai=None if change.empty else prepare(headline_charts.change_chart(change)),
+        enrolment=drawn(headline_charts.enrolment_chart, enrolment, planned),
+        sledai=None if change.empty else drawn(headline_charts.change_chart, change),
         responders=None
         if responders.empty
-        else prepare(headline_charts.responders_chart(responders)),
-        teae=prepare(headline_charts.teae_chart(headline.teae_by_severity(o.data), o.safety_n)),
+        else drawn(headline_charts.responders_chart, responders),
+        teae=drawn(headline_charts.teae_chart, headline.teae_by_severity(o.data), o.safety_n),
     )

@@ -15,9 +15,9 @@ from records.outcomes.catalogue import n_pct
 from records.outcomes.events import WITHDRAWN
 from records.outcomes.snapshot import Outcomes
 from records.outcomes.source import StudyData
+from records.outcomes.worklist import entered_forms
 from study.schema import StudyDefinition
 
-RESOLVED_FORM_STATES = ("complete", "not_done")
 SITE_ORIGIN = "ui"
 """Audit origin of a save typed into the app; anything else (cli, system) is a bulk load."""
 _COMPLIANCE = ("done", "out of window", "due", "overdue", "missed")
@@ -73,12 +73,6 @@ def compliance(measures: pd.DataFrame, study: StudyDefinition) -> pd.DataFrame:
 
 def _expected(study: StudyDefinition) -> dict[str, tuple[str, ...]]:
     return {v.code: v.forms for v in study.visits}
-
-
-def entered_forms(data: StudyData) -> set[tuple[int, str]]:
-    """(visit id, form code) of every form entered: saved complete or recorded as not done."""
-    resolved = data.forms[data.forms["state"].isin(RESOLVED_FORM_STATES)]
-    return set(zip(resolved["visit_id"], resolved["form_code"], strict=True))
 
 
 def outstanding(measures: pd.DataFrame, data: StudyData, study: StudyDefinition) -> pd.DataFrame:

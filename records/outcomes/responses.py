@@ -240,16 +240,16 @@ def _evaluated(measures: pd.DataFrame, study: StudyDefinition, ctx: EventContext
     return rows[happened | pd.Series(after_withdrawal, index=rows.index, dtype=bool)]
 
 
-def _previous(measures: pd.DataFrame) -> dict[int, dict[str, Any]]:
+def _previous(records: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
     """For each visit, the subject's latest earlier visit with a SLEDAI-2K (by date)."""
-    records = measures.to_dict("records")
-    records.sort(
+    records = sorted(
+        records,
         key=lambda r: (
             r["subject_id"],
             date.max if missing(r["actual_date"]) else r["actual_date"],
             r["visit_order"],
             r["sequence"],
-        )
+        ),
     )
     previous: dict[int, dict[str, Any]] = {}
     last: dict[int, dict[str, Any]] = {}
@@ -279,10 +279,12 @@ def response_table(
     if baseline is None:
         baseline = baselines(measures, baseline_rule(study))
     base = baseline.set_index("subject_id").to_dict("index")
-    previous, builders, rules = _previous(measures), _builders(ks), rules_of(study)
+    measures = measures.reset_index(drop=True)
+    records = measures.to_dict("records")  # once: the evaluated rows are picked from them
+    previous, builders, rules = _previous(records), _builders(ks), rules_of(study)
     cells: dict[Cell, ResponseResult] = {}
     lines = []
-    for now in _evaluated(measures, study, ctx).to_dict("records"):
+    for now in (records[i] for i in _evaluated(measures, study, ctx).index):
         sid, vid = int(now["subject_id"]), int(now["visit_id"])
         x = _Inputs(now, base.get(sid, {}), previous.get(vid, {}), events_at(ctx, now), rules)
         line = {key: now[key] for key in KEY_COLUMNS}

@@ -16,10 +16,12 @@ from records.outcomes.baseline import BaselineRule, baseline_rule, baselines, wi
 from records.outcomes.events import EventContext, event_context
 from records.outcomes.lab_issues import lab_issues
 from records.outcomes.measures import visit_measures
-from records.outcomes.order import in_order
+from records.outcomes.order import SUBJECT_KEYS, in_order, sorted_rows
 from records.outcomes.responses import ResponseTable, response_table
 from records.outcomes.source import ClinicalData, StudyData, load_study_data
 from records.outcomes.steroids import steroid_issues, subject_series
+from records.outcomes.worklist import COLUMNS as WORKLIST_COLUMNS
+from records.outcomes.worklist import worklist_rows
 from scoring.steroids import SteroidSeries
 from study.schema import StudyDefinition
 
@@ -39,6 +41,8 @@ class Outcomes:
     responses: ResponseTable
     steroid_issues: pd.DataFrame
     lab_issues: pd.DataFrame
+    worklist_rows: pd.DataFrame
+    """Each subject's visits on the site's worklist (`records.outcomes.worklist`), unsorted."""
 
     @property
     def safety_n(self) -> int:
@@ -85,7 +89,7 @@ def outcomes_of(data: StudyData, study: StudyDefinition) -> Outcomes:
     derived = derive(data, study)
     rule = baseline_rule(study)
     base = baselines(derived.measures, rule)
-    return in_order(
+    ordered = in_order(
         Outcomes(
             study=study,
             data=_consumed(data),
@@ -97,8 +101,11 @@ def outcomes_of(data: StudyData, study: StudyDefinition) -> Outcomes:
             responses=derived.responses(study, baseline=base),
             steroid_issues=derived.steroid_issues,
             lab_issues=derived.lab_issues,
+            worklist_rows=pd.DataFrame(columns=WORKLIST_COLUMNS),
         )
     )
+    rows = worklist_rows(ordered.measures, ordered.data, study, data.today)
+    return replace(ordered, worklist_rows=sorted_rows(rows, SUBJECT_KEYS))
 
 
 MEASURE_INPUTS = ("items", "labs", "weights")

@@ -22,9 +22,11 @@ from models.db import make_engine, upgrade
 from records.assessments import load_assessment, save_assessment
 from records.context import Workbench
 from records.labs import load_lab_panel, save_lab_panel
-from records.outcomes.per_subject import OutcomeMemo, subject_keys
+from records.outcomes.per_subject import OutcomeMemo
 from records.outcomes.snapshot import Outcomes, build_outcomes, outcomes_of
 from records.outcomes.source import read_study_data
+from records.outcomes.subject_keys import subject_keys
+from records.outcomes.worklist import by_window_close, worklist
 from records.visits import CalendarRow, calendar
 from scoring import sledai
 from study import load_study
@@ -42,9 +44,11 @@ def assert_same(memo: Outcomes, full: Outcomes) -> None:
         if isinstance(expected, pd.DataFrame):
             got = getattr(memo.data, f.name)
             pd.testing.assert_frame_equal(got, expected, check_exact=True, obj=f.name)
-    for name in ("measures", "baseline", "steroid_issues", "lab_issues"):
+    for name in ("measures", "baseline", "steroid_issues", "lab_issues", "worklist_rows"):
         got, expected = getattr(memo, name), getattr(full, name)
         pd.testing.assert_frame_equal(got, expected, check_exact=True, obj=name)
+    whole = worklist(full.measures, full.data, full.study, full.data.today)  # one pass, sorted
+    pd.testing.assert_frame_equal(by_window_close(memo.worklist_rows), whole, check_exact=True)
     pd.testing.assert_frame_equal(memo.responses.frame, full.responses.frame, check_exact=True)
     assert memo.responses.cells == full.responses.cells
     assert memo.responses.indices == full.responses.indices
